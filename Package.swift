@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+// Klik: a minimal Swift kernel that hosts citizen-service features as sandboxed Lua 5.4 plugins.
+// Never declare a `.plugin` target here: SwiftPM's default folder for those is `Plugins/`,
+// which in Klik holds the Lua plugins.
+import PackageDescription
+
+let package = Package(
+    name: "Klik",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "klik", targets: ["klik"]),
+        .library(name: "KlikTesting", targets: ["KlikTesting"]),
+    ],
+    targets: [
+        // C libraries from Debian, one system-library module each, with inline shims.
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // C side of the Lua sandbox: allocator, hooks, bounded library functions, trampolines.
+        .target(name: "CKlikLua", dependencies: ["CLua"]),
+
+        .target(name: "KlikCore"),
+        .target(name: "KlikLua", dependencies: ["CLua", "CKlikLua", "KlikCore"]),
+        .target(name: "KlikStorage", dependencies: ["CSQLite", "KlikCore"]),
+        .target(name: "KlikHTTP", dependencies: ["CMicroHTTPD", "KlikCore"]),
+        .target(name: "KlikPluginHost", dependencies: ["KlikCore", "KlikLua", "KlikStorage", "KlikHTTP"]),
+        .target(name: "KlikKernel", dependencies: ["KlikCore", "KlikStorage", "KlikHTTP", "KlikPluginHost", "CSodium"]),
+        .target(name: "KlikTesting", dependencies: ["KlikKernel", "KlikCore"]),
+        .executableTarget(name: "klik", dependencies: ["KlikKernel"]),
+
+        .testTarget(name: "KlikCoreTests", dependencies: ["KlikCore"]),
+        .testTarget(name: "KlikLuaTests", dependencies: ["KlikLua"]),
+        .testTarget(name: "KlikStorageTests", dependencies: ["KlikStorage", "KlikTesting"]),
+        .testTarget(name: "KlikHTTPTests", dependencies: ["KlikHTTP", "KlikTesting"]),
+        .testTarget(name: "KlikPluginHostTests", dependencies: ["KlikPluginHost", "KlikTesting"]),
+        .testTarget(name: "KlikIntegrationTests", dependencies: ["KlikKernel", "KlikTesting"]),
+    ]
+)

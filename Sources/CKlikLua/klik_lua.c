@@ -1,0 +1,1 @@
+#include "klik_lua.h"

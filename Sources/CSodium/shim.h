@@ -1,0 +1,5 @@
+// libsodium for Swift.
+#ifndef KLIK_CSODIUM_SHIM_H
+#define KLIK_CSODIUM_SHIM_H
+#include <sodium.h>
+#endif
