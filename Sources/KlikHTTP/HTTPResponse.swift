@@ -1,0 +1,47 @@
+import KlikCore
+
+/// A response to send. Bodies are bytes; helpers build JSON, text and error responses.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(status: Int = 200, headers: [(String, String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public static func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")], body: JSONWriter.bytes(value))
+    }
+
+    /// JSON text the caller already rendered (hot paths that avoid building a `JSONValue`).
+    public static func jsonText(_ text: String, status: Int = 200) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")], body: Array(text.utf8))
+    }
+
+    public static func text(_ text: String, status: Int = 200, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", contentType)], body: Array(text.utf8))
+    }
+
+    /// `{"error":{"code":"...","message":"..."}}` with the error's status and headers.
+    public static func error(_ error: KlikError, requestId: String? = nil) -> HTTPResponse {
+        var text = "{\"error\":{\"code\":"
+        JSONText.appendString(error.code, to: &text)
+        text += ",\"message\":"
+        JSONText.appendString(error.message, to: &text)
+        if let requestId {
+            text += ",\"request_id\":"
+            JSONText.appendString(requestId, to: &text)
+        }
+        text += "}}"
+        var response = HTTPResponse.jsonText(text, status: error.status)
+        response.headers.append(contentsOf: error.headers)
+        return response
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+}

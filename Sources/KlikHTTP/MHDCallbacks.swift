@@ -1,0 +1,136 @@
+import CMicroHTTPD
+import Foundation
+import KlikCore
+
+/// Per-request state kept by libmicrohttpd between calls of the access handler.
+final class RequestState {
+    let started = Monotonic.nanoseconds()
+    var body: [UInt8] = []
+    var bodyTooLarge = false
+}
+
+/// libmicrohttpd calls this several times per request: first with headers only (we answer
+/// `MHD_YES` without queuing, so keep-alive stays on), then once per body chunk, then a final time
+/// with no data, when the response is queued.
+let accessHandlerCallback: MHD_AccessHandlerCallback = { cls, connection, url, method, _, uploadData, uploadDataSize, reqCls in
+    let server = Unmanaged<HTTPServer>.fromOpaque(cls!).takeUnretainedValue()
+    guard let connection, let reqCls, let uploadDataSize else { return kmhd_no() }
+    if reqCls.pointee == nil {
+        let state = RequestState()
+        reqCls.pointee = Unmanaged.passRetained(state).toOpaque()
+        server.metrics.requestStarted()
+        if let length = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
+           let declared = Int(String(cString: length)), declared > server.options.maxBodyBytes {
+            // Refuse before reading the body; the connection closes after this response.
+            state.bodyTooLarge = true
+            return server.finish(connection: connection, url: url, method: method, state: state)
+        }
+        return kmhd_yes()
+    }
+    let state = Unmanaged<RequestState>.fromOpaque(reqCls.pointee!).takeUnretainedValue()
+    if uploadDataSize.pointee > 0 {
+        let size = uploadDataSize.pointee
+        if !state.bodyTooLarge {
+            if state.body.count + size > server.options.maxBodyBytes {
+                state.bodyTooLarge = true
+                state.body = []
+            } else if let uploadData {
+                uploadData.withMemoryRebound(to: UInt8.self, capacity: size) { p in
+                    state.body.append(contentsOf: UnsafeBufferPointer(start: p, count: size))
+                }
+            }
+        }
+        uploadDataSize.pointee = 0
+        return kmhd_yes()
+    }
+    return server.finish(connection: connection, url: url, method: method, state: state)
+}
+
+/// Called by libmicrohttpd when a request is done (sent, failed or the client went away).
+let requestCompletedCallback: MHD_RequestCompletedCallback = { cls, _, reqCls, _ in
+    guard let cls, let reqCls, let raw = reqCls.pointee else { return }
+    Unmanaged<RequestState>.fromOpaque(raw).release()
+    reqCls.pointee = nil
+    Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().metrics.requestFinished()
+}
+
+struct HeaderCollector {
+    var values: [String: String] = [:]
+    var invalid = false
+}
+
+private let collectValue: MHD_KeyValueIterator = { cls, _, key, value in
+    let collector = cls!.assumingMemoryBound(to: HeaderCollector.self)
+    guard let key else { return kmhd_yes() }
+    guard let name = String(validatingCString: key) else { collector.pointee.invalid = true; return kmhd_yes() }
+    let text: String
+    if let value {
+        guard let decoded = String(validatingCString: value) else { collector.pointee.invalid = true; return kmhd_yes() }
+        text = decoded
+    } else {
+        text = ""
+    }
+    collector.pointee.values[name.lowercased()] = text
+    return kmhd_yes()
+}
+
+extension HTTPServer {
+    func collect(_ connection: OpaquePointer, kind: MHD_ValueKind) -> HeaderCollector {
+        var collector = HeaderCollector()
+        withUnsafeMutablePointer(to: &collector) { p in
+            _ = MHD_get_connection_values(connection, kind, collectValue, p)
+        }
+        return collector
+    }
+
+    func finish(connection: OpaquePointer, url: UnsafePointer<CChar>?, method: UnsafePointer<CChar>?, state: RequestState) -> MHD_Result {
+        let methodName = method.map { String(cString: $0) } ?? "GET"
+        let headers = collect(connection, kind: .HEADER_KIND)
+        var requestId = headers.values["x-request-id"] ?? ""
+        if !RequestIDGenerator.isAcceptable(requestId) { requestId = requestIds.next() }
+        let client = addressString(kmhd_client_address(connection))
+
+        let path = url.flatMap { String(validatingCString: $0) }
+        var response: HTTPResponse
+        var route = "-"
+        if state.bodyTooLarge {
+            response = .error(KlikError(status: 413, code: "payload_too_large",
+                message: "Badan permintaan melebihi \(options.maxBodyBytes) bita / request body exceeds \(options.maxBodyBytes) bytes"))
+        } else if path == nil || headers.invalid {
+            response = .error(KlikError.badRequest("Alamat atau header bukan UTF-8 yang sah / path or header is not valid UTF-8", code: "invalid_path"), requestId: requestId)
+        } else if path!.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
+            response = .error(KlikError.badRequest("Alamat tidak boleh memuat segmen '.' atau '..' / path must not contain '.' or '..' segments", code: "invalid_path"), requestId: requestId)
+        } else {
+            let query = collect(connection, kind: .GET_ARGUMENT_KIND)
+            if query.invalid {
+                response = .error(KlikError.badRequest("Parameter query bukan UTF-8 yang sah / query parameter is not valid UTF-8", code: "invalid_query"), requestId: requestId)
+            } else {
+                let request = HTTPRequest(method: methodName, path: path!, query: query.values, headers: headers.values,
+                                          body: state.body, requestId: requestId, clientAddress: client)
+                (response, route) = responder.respond(to: request)
+            }
+        }
+        state.body = []
+        return queue(response, connection: connection, state: state, method: methodName, path: path ?? "?", route: route, requestId: requestId)
+    }
+
+    private func queue(_ response: HTTPResponse, connection: OpaquePointer, state: RequestState, method: String,
+                       path: String, route: String, requestId: String) -> MHD_Result {
+        let mhdResponse = response.body.withUnsafeBytes { buf in
+            MHD_create_response_from_buffer(buf.count, UnsafeMutableRawPointer(mutating: buf.baseAddress), .RESPMEM_MUST_COPY)
+        }
+        guard let mhdResponse else { return kmhd_no() }
+        for (name, value) in response.headers { MHD_add_response_header(mhdResponse, name, value) }
+        MHD_add_response_header(mhdResponse, "X-Request-Id", requestId)
+        let result = MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+        MHD_destroy_response(mhdResponse)
+        let seconds = Double(Monotonic.nanoseconds() - state.started) / 1e9
+        metrics.record(route: route, method: method, status: response.status, seconds: seconds)
+        if logger.minimumLevel <= .info {
+            logger.info("http", [("method", .string(method)), ("path", .string(path)), ("route", .string(route)),
+                                 ("status", .int(response.status)), ("ms", .double(seconds * 1000)),
+                                 ("bytes", .int(response.body.count)), ("request_id", .string(requestId))])
+        }
+        return result
+    }
+}

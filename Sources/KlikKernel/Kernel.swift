@@ -1,0 +1,56 @@
+import Foundation
+import KlikCore
+import KlikHTTP
+import KlikStorage
+
+/// The composition root: opens storage, runs migrations, builds routes and starts the HTTP server.
+public final class Kernel: @unchecked Sendable {
+    public let configuration: KernelConfiguration
+    public let clock: any Clock
+    public let logger: Logger
+    public let database: Database
+    public let metrics = HTTPMetrics()
+    private var server: HTTPServer?
+
+    /// Opens (or creates) the data folder and database and applies the kernel's migrations.
+    public init(configuration: KernelConfiguration, clock: any Clock = SystemClock(), logSink: any LogSink = StandardErrorSink()) throws {
+        self.configuration = configuration
+        self.clock = clock
+        logger = Logger(minimumLevel: configuration.logLevel, sink: logSink, clock: clock)
+        try ConfigurationLoader.prepareDataDirectory(configuration.dataDirectory)
+        database = try Database(path: configuration.databasePath)
+        try KernelMigrations.migrator.apply(to: database, now: clock.now())
+    }
+
+    /// The port actually listened on (useful with port 0).
+    public var port: Int { server?.port ?? 0 }
+
+    public func start() throws {
+        var routes = Router.Builder()
+        KernelRoutes.register(on: &routes, kernel: self)
+        let responder = KernelResponder(router: routes.build(), fallback: { _ in nil }, logger: logger)
+        let server = HTTPServer(options: configuration.http, responder: responder, metrics: metrics, logger: logger)
+        try server.start()
+        self.server = server
+        logger.info("klik started", [("host", .string(configuration.http.host)), ("port", .int(server.port)),
+                                     ("version", .string(KlikVersion.kernel))])
+    }
+
+    /// Stops accepting, finishes in-flight requests, closes storage.
+    public func stop() {
+        server?.stop(drain: true)
+        server = nil
+        logger.info("klik stopped")
+    }
+}
+
+/// Routes the kernel itself answers.
+enum KernelRoutes {
+    static func register(on routes: inout Router.Builder, kernel: Kernel) {
+        let health = "{\"status\":\"ok\",\"version\":\(JSONText.quoted(KlikVersion.kernel))}"
+        routes.add("GET", "/healthz") { _ in .jsonText(health) }
+        routes.add("GET", "/metrics") { [metrics = kernel.metrics] _ in
+            .text(metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import KlikCore
+import KlikHTTP
+
+/// Everything `klik serve` (and the other commands) can be told. A plain value with documented
+/// defaults; `ConfigurationLoader` is the one place that reads flags and environment variables.
+public struct KernelConfiguration: Sendable {
+    /// Listen address (`--host`, `KLIK_HOST`); default `127.0.0.1`.
+    public var host = "127.0.0.1"
+    /// Listen port (`--port`, `KLIK_PORT`); default 8080; 0 picks a free port.
+    public var port = 8080
+    /// Folder for the database and files (`--data`, `KLIK_DATA`); default `./data`.
+    public var dataDirectory = "data"
+    /// Folder of plugin manifests (`--manifests`, `KLIK_MANIFESTS`); default `./Manifests`.
+    public var manifestsDirectory = "Manifests"
+    /// Folder of plugin code (`--plugins`, `KLIK_PLUGINS`); default `./Plugins`.
+    public var pluginsDirectory = "Plugins"
+    /// Least severe log level written (`--log-level`, `KLIK_LOG_LEVEL`); default `info`.
+    public var logLevel = LogLevel.info
+    /// Reload a plugin when its files change (`--dev`, `KLIK_DEV=1`); default off.
+    public var developmentMode = false
+    /// HTTP limits and worker threads.
+    public var http = HTTPServerOptions()
+
+    public init() {}
+
+    public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("klik.db") }
+}

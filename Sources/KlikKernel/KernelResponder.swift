@@ -1,0 +1,36 @@
+import KlikCore
+import KlikHTTP
+
+/// Answers kernel routes from the router, hands other paths to the fallback (the plugin host),
+/// and turns every failure into a JSON error with the right status.
+struct KernelResponder: HTTPResponder {
+    let router: Router
+    /// Tries plugin routes; nil when the path is not a plugin's.
+    let fallback: @Sendable (HTTPRequest) -> (response: HTTPResponse, route: String)?
+    let logger: Logger
+
+    func respond(to request: HTTPRequest) -> (response: HTTPResponse, route: String) {
+        switch router.route(method: request.method, path: request.path) {
+        case .matched(let match):
+            var routed = request
+            routed.params = match.params
+            do {
+                return (try match.handler(routed), match.pattern)
+            } catch let error as KlikError {
+                return (.error(error, requestId: request.requestId), match.pattern)
+            } catch {
+                logger.error("handler failed", [("route", .string(match.pattern)), ("request_id", .string(request.requestId)),
+                                                ("error", .string(String(describing: type(of: error))))])
+                return (.error(.internal(), requestId: request.requestId), match.pattern)
+            }
+        case .methodNotAllowed(let allowed):
+            let error = KlikError(status: 405, code: "method_not_allowed",
+                                  message: "Metode \(request.method) tidak diizinkan / method not allowed; use \(allowed.joined(separator: ", "))",
+                                  headers: [("Allow", allowed.joined(separator: ", "))])
+            return (.error(error, requestId: request.requestId), "-")
+        case .notFound:
+            if let handled = fallback(request) { return handled }
+            return (.error(.notFound(), requestId: request.requestId), "-")
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import CSQLite
+import Foundation
+import KlikCore
+
+/// The kernel's SQLite database: one serialized writer and a pool of readers over one WAL file.
+/// A file that is not SQLite, or a SQLite file of another application, is refused, never overwritten.
+public final class Database: @unchecked Sendable {
+    /// `PRAGMA application_id` of Klik databases ("KLIK").
+    public static let applicationID: Int32 = 0x4B4C_494B
+
+    public struct Options: Sendable {
+        public var readers = 4
+        /// `NORMAL` keeps every committed transaction across a process crash (`kill -9`) in WAL mode;
+        /// `FULL` also across power loss, at the cost of an fsync per commit.
+        public var synchronous = "NORMAL"
+        public var busyTimeoutMilliseconds = 5000
+        public init() {}
+    }
+
+    public let path: String
+    private let writer: Connection
+    private let writerLock = NSLock()
+    private var idleReaders: [Connection] = []
+    private let readerLock = NSCondition()
+    private var readersCreated = 0
+    private let options: Options
+
+    public init(path: String, options: Options = Options()) throws(StorageError) {
+        self.path = path
+        self.options = options
+        let existed = try Database.checkHeader(path)
+        writer = try Connection(path: path, readOnly: false)
+        try configure(writer, readOnly: false)
+        try checkApplication(existed: existed)
+    }
+
+    /// Refuses a non-empty file that does not start with SQLite's magic header.
+    private static func checkHeader(_ path: String) throws(StorageError) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            if FileManager.default.fileExists(atPath: path) {
+                throw StorageError(code: SQLITE_CANTOPEN, message: "\(path): tidak dapat dibaca / cannot be read")
+            }
+            return false
+        }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        if header.isEmpty { return false }
+        if header != Data("SQLite format 3\0".utf8) {
+            throw StorageError(code: SQLITE_NOTADB,
+                message: "\(path): bukan basis data SQLite; berkas tidak diubah / is not a SQLite database; the file was left untouched")
+        }
+        return true
+    }
+
+    private func configure(_ connection: Connection, readOnly: Bool) throws(StorageError) {
+        try connection.execute("PRAGMA busy_timeout = \(options.busyTimeoutMilliseconds)")
+        if !readOnly {
+            // Read the schema first: a corrupt file fails here, before anything is written.
+            do {
+                _ = try connection.queryOne("SELECT count(*) FROM sqlite_schema")
+            } catch let error as StorageError {
+                throw StorageError(code: error.code,
+                    message: "\(path): basis data rusak atau bukan milik Klik; berkas tidak diubah / corrupt or foreign database, the file was left untouched (\(error.message))")
+            } catch {
+                throw StorageError(code: SQLITE_ERROR, message: "\(error)")
+            }
+            try connection.execute("PRAGMA journal_mode = WAL")
+            try connection.execute("PRAGMA synchronous = \(options.synchronous)")
+        }
+        try connection.execute("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY")
+    }
+
+    /// Accepts a new file or one Klik made; refuses a SQLite database of another application.
+    private func checkApplication(existed: Bool) throws(StorageError) {
+        do {
+            let id = try writer.queryOne("PRAGMA application_id")?[0].int64 ?? 0
+            if id == Int64(Database.applicationID) { return }
+            let tables = try writer.queryOne("SELECT count(*) FROM sqlite_schema")?[0].int64 ?? 0
+            if id != 0 || tables > 0 {
+                throw StorageError(code: SQLITE_NOTADB,
+                    message: "\(path): basis data SQLite milik aplikasi lain; berkas tidak diubah / a SQLite database of another application; the file was left untouched")
+            }
+            try writer.execute("PRAGMA application_id = \(Database.applicationID)")
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw StorageError(code: SQLITE_ERROR, message: "\(error)")
+        }
+    }
+
+    /// Runs `body` in an immediate transaction on the single writer; commits when it returns,
+    /// rolls back when it throws. Writers queue behind each other.
+    public func write<T>(_ body: (Connection) throws -> T) throws -> T {
+        writerLock.lock()
+        defer { writerLock.unlock() }
+        try writer.execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body(writer)
+            try writer.execute("COMMIT")
+            return result
+        } catch {
+            if writer.isInTransaction { try? writer.execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// Runs `body` on a pooled read-only connection (a consistent snapshot for its duration when
+    /// it opens a transaction itself).
+    public func read<T>(_ body: (Connection) throws -> T) throws -> T {
+        let connection = try checkoutReader()
+        defer { checkinReader(connection) }
+        return try body(connection)
+    }
+
+    private func checkoutReader() throws(StorageError) -> Connection {
+        readerLock.lock()
+        while idleReaders.isEmpty && readersCreated >= options.readers { readerLock.wait() }
+        if let connection = idleReaders.popLast() {
+            readerLock.unlock()
+            return connection
+        }
+        readersCreated += 1
+        readerLock.unlock()
+        do {
+            let connection = try Connection(path: path, readOnly: true)
+            try configure(connection, readOnly: true)
+            return connection
+        } catch {
+            readerLock.lock()
+            readersCreated -= 1
+            readerLock.signal()
+            readerLock.unlock()
+            throw error
+        }
+    }
+
+    private func checkinReader(_ connection: Connection) {
+        readerLock.lock()
+        idleReaders.append(connection)
+        readerLock.signal()
+        readerLock.unlock()
+    }
+
+    /// Writes a consistent copy of the live database to `destination` with SQLite's online backup
+    /// API while others keep reading and writing. The copy appears atomically (temp file + rename).
+    public func backup(to destination: String) throws(StorageError) {
+        let temporary = destination + ".part"
+        try? FileManager.default.removeItem(atPath: temporary)
+        let target = try Connection(path: temporary, readOnly: false)
+        let source = try checkoutReader()
+        defer { checkinReader(source) }
+        guard let backup = sqlite3_backup_init(target.handle, "main", source.handle, "main") else {
+            throw StorageError(code: sqlite3_errcode(target.handle), message: String(cString: sqlite3_errmsg(target.handle)))
+        }
+        var rc: Int32
+        repeat {
+            rc = sqlite3_backup_step(backup, -1)
+            if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { usleep(10_000) }
+        } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
+        sqlite3_backup_finish(backup)
+        guard rc == SQLITE_DONE else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw StorageError(code: rc, message: "backup: \(String(cString: sqlite3_errstr(rc)))")
+        }
+        do {
+            try target.execute("PRAGMA journal_mode = DELETE")
+        } catch {}
+        if rename(temporary, destination) != 0 {
+            throw StorageError(code: SQLITE_CANTOPEN, message: "backup: cannot move copy to \(destination): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// `PRAGMA data_version` of the writer: changes when another process commits (used to notice
+    /// `klik plugin enable` from the command line).
+    public func externalChangeCounter() -> Int64 {
+        writerLock.lock()
+        defer { writerLock.unlock() }
+        return (try? writer.queryOne("PRAGMA data_version")?[0].int64) ?? 0
+    }
+}

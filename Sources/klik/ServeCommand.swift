@@ -1,0 +1,57 @@
+import Foundation
+import KlikCore
+import KlikKernel
+import KlikStorage
+
+/// `klik serve`: run until SIGTERM or SIGINT, then stop gracefully and exit 0.
+func runServe(_ args: [String], _ environment: [String: String]) {
+    let config: KernelConfiguration
+    do {
+        let (loaded, positional) = try ConfigurationLoader.load(arguments: args, environment: environment, allowDev: true)
+        if let extra = positional.first { fail("serve: argumen tidak dikenal / unexpected argument '\(extra)'", code: 2) }
+        config = loaded
+    } catch { fail("\(error)", code: 2) }
+
+    let kernel: Kernel
+    do {
+        kernel = try Kernel(configuration: config)
+        try kernel.start()
+    } catch let error as KlikError {
+        fail(error.message)
+    } catch {
+        fail("\(error)")
+    }
+
+    signal(SIGTERM, SIG_IGN)
+    signal(SIGINT, SIG_IGN)
+    signal(SIGPIPE, SIG_IGN)
+    let stopping = DispatchSemaphore(value: 0)
+    let sources = [SIGTERM, SIGINT].map { sig -> DispatchSourceSignal in
+        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        source.setEventHandler { stopping.signal() }
+        source.resume()
+        return source
+    }
+    stopping.wait()
+    kernel.stop()
+    _ = sources
+    exit(0)
+}
+
+/// `klik backup FILE`: a consistent copy of the database while the server keeps serving.
+func runBackup(_ args: [String], _ environment: [String: String]) {
+    do {
+        let (config, positional) = try ConfigurationLoader.load(arguments: args, environment: environment)
+        guard positional.count == 1 else { fail("backup: sebutkan satu berkas tujuan / name one destination file: klik backup FILE", code: 2) }
+        guard FileManager.default.fileExists(atPath: config.databasePath) else {
+            fail("backup: \(config.databasePath) tidak ada / does not exist")
+        }
+        let database = try Database(path: config.databasePath)
+        try database.backup(to: positional[0])
+        print("backup written to \(positional[0])")
+    } catch let error as StorageError {
+        fail("backup: \(error.message)")
+    } catch {
+        fail("backup: \(error)")
+    }
+}

@@ -1,0 +1,21 @@
+import KlikCore
+
+let usage = """
+klik \(KlikVersion.kernel) — platform layanan warga / citizen-service platform
+
+Pemakaian / usage:
+  klik serve [options] [--dev]     jalankan server / run the server
+  klik backup FILE [options]       salin basis data yang sedang berjalan / copy the live database
+  klik version                     versi / print the version
+  klik --help                      bantuan ini / this help
+
+Options (also as environment variables):
+  --host ADDR        KLIK_HOST        listen address         (default 127.0.0.1)
+  --port N           KLIK_PORT        listen port            (default 8080; 0 = any free port)
+  --data DIR         KLIK_DATA        database and files     (default ./data)
+  --manifests DIR    KLIK_MANIFESTS   plugin manifests       (default ./Manifests)
+  --plugins DIR      KLIK_PLUGINS     plugin code            (default ./Plugins)
+  --log-level L      KLIK_LOG_LEVEL   debug|info|warn|error  (default info)
+  --dev              KLIK_DEV=1       reload plugins when their files change
+
+"""
