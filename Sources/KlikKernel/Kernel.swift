@@ -11,10 +11,14 @@ public final class Kernel: @unchecked Sendable {
     public let database: Database
     public let metrics = HTTPMetrics()
     private var server: HTTPServer?
+    /// Extra native routes (test support and embedding); registered after the kernel's own.
+    private let extraRoutes: @Sendable (inout Router.Builder) -> Void
 
     /// Opens (or creates) the data folder and database and applies the kernel's migrations.
-    public init(configuration: KernelConfiguration, clock: any Clock = SystemClock(), logSink: any LogSink = StandardErrorSink()) throws {
+    public init(configuration: KernelConfiguration, clock: any Clock = SystemClock(), logSink: any LogSink = StandardErrorSink(),
+                extraRoutes: @escaping @Sendable (inout Router.Builder) -> Void = { _ in }) throws {
         self.configuration = configuration
+        self.extraRoutes = extraRoutes
         self.clock = clock
         logger = Logger(minimumLevel: configuration.logLevel, sink: logSink, clock: clock)
         try ConfigurationLoader.prepareDataDirectory(configuration.dataDirectory)
@@ -28,6 +32,7 @@ public final class Kernel: @unchecked Sendable {
     public func start() throws {
         var routes = Router.Builder()
         KernelRoutes.register(on: &routes, kernel: self)
+        extraRoutes(&routes)
         let responder = KernelResponder(router: routes.build(), fallback: { _ in nil }, logger: logger)
         let server = HTTPServer(options: configuration.http, responder: responder, metrics: metrics, logger: logger)
         try server.start()
@@ -40,6 +45,7 @@ public final class Kernel: @unchecked Sendable {
     public func stop() {
         server?.stop(drain: true)
         server = nil
+        database.close()
         logger.info("klik stopped")
     }
 }

@@ -18,18 +18,20 @@ public final class Database: @unchecked Sendable {
     }
 
     public let path: String
-    private let writer: Connection
+    private var writer: Connection?
     private let writerLock = NSLock()
     private var idleReaders: [Connection] = []
     private let readerLock = NSCondition()
     private var readersCreated = 0
+    private var closed = false
     private let options: Options
 
     public init(path: String, options: Options = Options()) throws(StorageError) {
         self.path = path
         self.options = options
         let existed = try Database.checkHeader(path)
-        writer = try Connection(path: path, readOnly: false)
+        let writer = try Connection(path: path, readOnly: false)
+        self.writer = writer
         try configure(writer, readOnly: false)
         try checkApplication(existed: existed)
     }
@@ -72,6 +74,7 @@ public final class Database: @unchecked Sendable {
 
     /// Accepts a new file or one Klik made; refuses a SQLite database of another application.
     private func checkApplication(existed: Bool) throws(StorageError) {
+        guard let writer else { throw Database.closedError }
         do {
             let id = try writer.queryOne("PRAGMA application_id")?[0].int64 ?? 0
             if id == Int64(Database.applicationID) { return }
@@ -93,6 +96,7 @@ public final class Database: @unchecked Sendable {
     public func write<T>(_ body: (Connection) throws -> T) throws -> T {
         writerLock.lock()
         defer { writerLock.unlock() }
+        guard let writer else { throw Database.closedError }
         try writer.execute("BEGIN IMMEDIATE")
         do {
             let result = try body(writer)
@@ -112,9 +116,26 @@ public final class Database: @unchecked Sendable {
         return try body(connection)
     }
 
+    static let closedError = StorageError(code: SQLITE_MISUSE, message: "database is closed")
+
+    /// Closes every connection; later calls fail with "database is closed". The last close
+    /// checkpoints the WAL into the main file.
+    public func close() {
+        readerLock.lock()
+        closed = true
+        idleReaders.removeAll()
+        readerLock.broadcast()
+        readerLock.unlock()
+        writerLock.lock()
+        writer = nil
+        writerLock.unlock()
+    }
+
     private func checkoutReader() throws(StorageError) -> Connection {
         readerLock.lock()
-        while idleReaders.isEmpty && readersCreated >= options.readers { readerLock.wait() }
+        if closed { readerLock.unlock(); throw Database.closedError }
+        while idleReaders.isEmpty && readersCreated >= options.readers && !closed { readerLock.wait() }
+        if closed { readerLock.unlock(); throw Database.closedError }
         if let connection = idleReaders.popLast() {
             readerLock.unlock()
             return connection
@@ -136,6 +157,7 @@ public final class Database: @unchecked Sendable {
 
     private func checkinReader(_ connection: Connection) {
         readerLock.lock()
+        if closed { readersCreated -= 1; readerLock.unlock(); return }
         idleReaders.append(connection)
         readerLock.signal()
         readerLock.unlock()
@@ -175,6 +197,6 @@ public final class Database: @unchecked Sendable {
     public func externalChangeCounter() -> Int64 {
         writerLock.lock()
         defer { writerLock.unlock() }
-        return (try? writer.queryOne("PRAGMA data_version")?[0].int64) ?? 0
+        return (try? writer?.queryOne("PRAGMA data_version")?[0].int64) ?? 0
     }
 }

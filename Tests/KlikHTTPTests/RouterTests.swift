@@ -1,0 +1,47 @@
+import Testing
+import KlikCore
+@testable import KlikHTTP
+
+@Suite struct RouterTests {
+    func makeRouter() -> Router {
+        var b = Router.Builder()
+        b.add("GET", "/items/{id}") { r in .text("item \(r.params["id"] ?? "")") }
+        b.add("GET", "/items/new") { _ in .text("new") }
+        b.add("DELETE", "/items/{id}") { _ in .text("deleted") }
+        b.add("GET", "/a/{x}/c") { _ in .text("c") }
+        b.add("GET", "/a/b/d") { _ in .text("d") }
+        return b.build()
+    }
+
+    @Test func literalSegmentsWinOverParameters() throws {
+        guard case .matched(let m) = makeRouter().route(method: "GET", path: "/items/new") else { Issue.record("no match"); return }
+        #expect(m.pattern == "/items/new")
+    }
+
+    @Test func capturesParameters() throws {
+        guard case .matched(let m) = makeRouter().route(method: "GET", path: "/items/42") else { Issue.record("no match"); return }
+        #expect(m.params == ["id": "42"])
+        #expect(m.pattern == "/items/{id}")
+    }
+
+    @Test func backtracksFromLiteralToParameter() throws {
+        guard case .matched(let m) = makeRouter().route(method: "GET", path: "/a/b/c") else { Issue.record("no match"); return }
+        #expect(m.params == ["x": "b"])
+    }
+
+    @Test func wrongMethodListsAllowedMethods() {
+        guard case .methodNotAllowed(let allowed) = makeRouter().route(method: "POST", path: "/items/7") else {
+            Issue.record("expected 405"); return
+        }
+        #expect(allowed == ["DELETE", "GET", "HEAD"])
+    }
+
+    @Test func headFallsBackToGet() {
+        guard case .matched = makeRouter().route(method: "HEAD", path: "/items/7") else { Issue.record("expected match"); return }
+    }
+
+    @Test func unknownPathIsNotFound() {
+        guard case .notFound = makeRouter().route(method: "GET", path: "/nothing") else { Issue.record("expected 404"); return }
+        guard case .notFound = makeRouter().route(method: "GET", path: "/items") else { Issue.record("expected 404"); return }
+    }
+}
