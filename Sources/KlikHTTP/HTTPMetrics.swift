@@ -31,11 +31,11 @@ public final class HTTPMetrics: Sendable {
         let bucket = HTTPMetrics.buckets.firstIndex { seconds <= $0 }
         state.withLock { s in
             s.requests[CounterKey(route: route, method: method, status: status), default: 0] += 1
-            var h = s.latency[route] ?? Histogram()
-            if let bucket { h.counts[bucket] += 1 }
-            h.total += 1
-            h.sum += seconds
-            s.latency[route] = h
+            // Mutated in place: copying the histogram out and back would copy its array every request.
+            if s.latency[route] == nil { s.latency[route] = Histogram() }
+            if let bucket { s.latency[route]!.counts[bucket] += 1 }
+            s.latency[route]!.total += 1
+            s.latency[route]!.sum += seconds
         }
     }
 

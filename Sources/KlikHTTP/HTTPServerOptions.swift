@@ -9,7 +9,7 @@ public struct HTTPServerOptions: Sendable {
     /// Largest request body accepted; larger → 413.
     public var maxBodyBytes = 1 << 20
     /// Memory per connection for the request line and headers; larger headers → 431.
-    public var maxHeaderBytes = 64 << 10
+    public var maxHeaderBytes = 32 << 10
     /// Open connections in total, and per client address.
     public var connectionLimit = 1024
     public var perAddressConnectionLimit = 256

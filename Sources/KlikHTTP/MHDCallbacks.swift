@@ -98,7 +98,7 @@ extension HTTPServer {
                 message: "Badan permintaan melebihi \(options.maxBodyBytes) bita / request body exceeds \(options.maxBodyBytes) bytes"))
         } else if path == nil || headers.invalid {
             response = .error(KlikError.badRequest("Alamat atau header bukan UTF-8 yang sah / path or header is not valid UTF-8", code: "invalid_path"), requestId: requestId)
-        } else if path!.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
+        } else if path!.contains("/.") && path!.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
             response = .error(KlikError.badRequest("Alamat tidak boleh memuat segmen '.' atau '..' / path must not contain '.' or '..' segments", code: "invalid_path"), requestId: requestId)
         } else {
             let query = collect(connection, kind: .GET_ARGUMENT_KIND)

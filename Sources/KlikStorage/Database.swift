@@ -29,29 +29,29 @@ public final class Database: @unchecked Sendable {
     public init(path: String, options: Options = Options()) throws(StorageError) {
         self.path = path
         self.options = options
-        let existed = try Database.checkHeader(path)
+        try Database.checkHeader(path)
         let writer = try Connection(path: path, readOnly: false)
         self.writer = writer
         try configure(writer, readOnly: false)
-        try checkApplication(existed: existed)
+        try checkApplication()
+        try writer.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = \(options.synchronous)")
     }
 
     /// Refuses a non-empty file that does not start with SQLite's magic header.
-    private static func checkHeader(_ path: String) throws(StorageError) -> Bool {
+    private static func checkHeader(_ path: String) throws(StorageError) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             if FileManager.default.fileExists(atPath: path) {
                 throw StorageError(code: SQLITE_CANTOPEN, message: "\(path): tidak dapat dibaca / cannot be read")
             }
-            return false
+            return
         }
         defer { try? handle.close() }
         let header = (try? handle.read(upToCount: 16)) ?? Data()
-        if header.isEmpty { return false }
+        if header.isEmpty { return }
         if header != Data("SQLite format 3\0".utf8) {
             throw StorageError(code: SQLITE_NOTADB,
                 message: "\(path): bukan basis data SQLite; berkas tidak diubah / is not a SQLite database; the file was left untouched")
         }
-        return true
     }
 
     private func configure(_ connection: Connection, readOnly: Bool) throws(StorageError) {
@@ -66,14 +66,12 @@ public final class Database: @unchecked Sendable {
             } catch {
                 throw StorageError(code: SQLITE_ERROR, message: "\(error)")
             }
-            try connection.execute("PRAGMA journal_mode = WAL")
-            try connection.execute("PRAGMA synchronous = \(options.synchronous)")
         }
         try connection.execute("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY")
     }
 
     /// Accepts a new file or one Klik made; refuses a SQLite database of another application.
-    private func checkApplication(existed: Bool) throws(StorageError) {
+    private func checkApplication() throws(StorageError) {
         guard let writer else { throw Database.closedError }
         do {
             let id = try writer.queryOne("PRAGMA application_id")?[0].int64 ?? 0
@@ -83,6 +81,7 @@ public final class Database: @unchecked Sendable {
                 throw StorageError(code: SQLITE_NOTADB,
                     message: "\(path): basis data SQLite milik aplikasi lain; berkas tidak diubah / a SQLite database of another application; the file was left untouched")
             }
+            // A new file, or an empty SQLite file with no tables, becomes Klik's.
             try writer.execute("PRAGMA application_id = \(Database.applicationID)")
         } catch let error as StorageError {
             throw error
