@@ -48,6 +48,7 @@ static int class_match(int c, int cl) {
     case 'u': r = isupper(c); break;
     case 'w': r = isalnum(c); break;
     case 'x': r = isxdigit(c); break;
+    case 'z': r = c == 0; break;   /* deprecated in 5.4, still accepted */
     default: return cl == c;
     }
     r = r != 0;
