@@ -43,10 +43,13 @@ static int emit(lua_State *L, int level, int strings_only) {
     luaL_buffinit(L, &b);
     for (int i = 1; i <= n; i++) {
         size_t len;
-        const char *s = klik_tostring(L, i, &len);
         if (i > 1) luaL_addchar(&b, '\t');
-        luaL_addlstring(&b, s, len > KLIK_LOG_LINE_BYTES ? KLIK_LOG_LINE_BYTES : len);
-        lua_pop(L, 1);
+        const char *s = klik_tostring(L, i, &len);   // pushed above the buffer's own slot
+        if (len > KLIK_LOG_LINE_BYTES) {
+            lua_pushlstring(L, s, KLIK_LOG_LINE_BYTES);
+            lua_remove(L, -2);
+        }
+        luaL_addvalue(&b);
         if (luaL_bufflen(&b) > KLIK_LOG_LINE_BYTES) break;
     }
     luaL_pushresult(&b);

@@ -142,7 +142,7 @@ static int klik_prepare(lua_State *L) {
     lua_State *co = lua_newthread(L);
     if (a->mode == KLIK_RUN_TRUSTED || a->mode == KLIK_RUN_LOAD_MODULE) {
         int st = luaL_loadbufferx(L, (const char *)a->payload, a->len, a->name, "t");
-        if (st != LUA_OK) { a->kind = st == LUA_ERRSYNTAX ? KLIK_ESYNTAX : KLIK_EMEMORY; return lua_error(L); }
+        if (st != LUA_OK) { a->kind = st == LUA_ERRMEM ? KLIK_EMEMORY : KLIK_ESYNTAX;   /* parser nesting: "C stack overflow" */ return lua_error(L); }
         lua_rawgetp(L, LUA_REGISTRYINDEX, &KLIK_KEY_ENV);
         lua_setupvalue(L, -2, 1);
         a->nargs = 0;
