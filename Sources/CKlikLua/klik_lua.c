@@ -1,1 +1,0 @@
-#include "klik_lua.h"

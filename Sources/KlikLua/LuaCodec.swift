@@ -1,0 +1,122 @@
+/// The binary format shared with CKlikLua's klik_codec.c: tag byte, little-endian numbers,
+/// u32 lengths. 0 nil, 1 false, 2 true, 3 int64, 4 double, 5 string, 6 array, 7 table.
+enum LuaCodec {
+    static let maxDepth = 64
+
+    static func encode(array values: [LuaValue]) -> [UInt8] {
+        var out: [UInt8] = []
+        encode(.array(values), into: &out, allowEmptyArray: true)
+        return out
+    }
+
+    static func encode(_ value: LuaValue) -> [UInt8] {
+        var out: [UInt8] = []
+        encode(value, into: &out, allowEmptyArray: false)
+        return out
+    }
+
+    private static func put32(_ n: Int, _ out: inout [UInt8]) {
+        let v = UInt32(truncatingIfNeeded: n)
+        for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))) }
+    }
+
+    private static func put64(_ v: UInt64, _ out: inout [UInt8]) {
+        for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
+    }
+
+    private static func encode(_ value: LuaValue, into out: inout [UInt8], allowEmptyArray: Bool) {
+        switch value {
+        case .nil_: out.append(0)
+        case .bool(let b): out.append(b ? 2 : 1)
+        case .integer(let i): out.append(3); put64(UInt64(bitPattern: i), &out)
+        case .number(let d): out.append(4); put64(d.bitPattern, &out)
+        case .string(let s): let u = Array(s.utf8); out.append(5); put32(u.count, &out); out += u
+        case .bytes(let b): out.append(5); put32(b.count, &out); out += b
+        case .array(let a):
+            if a.isEmpty && !allowEmptyArray { out.append(7); put32(0, &out); return }
+            out.append(6); put32(a.count, &out)
+            for v in a { encode(v, into: &out, allowEmptyArray: false) }
+        case .table(let t):
+            out.append(7); put32(t.count, &out)
+            for (k, v) in t.sorted(by: { $0.key < $1.key }) {
+                encode(.string(k), into: &out, allowEmptyArray: false)
+                encode(v, into: &out, allowEmptyArray: false)
+            }
+        }
+    }
+
+    struct Malformed: Error { let why: String }
+
+    /// Decodes the top-level array the C side produces.
+    static func decodeArray(_ buf: UnsafeRawBufferPointer) throws -> [LuaValue] {
+        var reader = Reader(buf: buf)
+        guard try reader.u8() == 6 else { throw Malformed(why: "expected an array") }
+        let n = try reader.u32()
+        var values: [LuaValue] = []
+        values.reserveCapacity(min(n, 1024))
+        for _ in 0..<n { values.append(try reader.value(depth: 0)) }
+        return values
+    }
+
+    struct Reader {
+        let buf: UnsafeRawBufferPointer
+        var pos = 0
+
+        mutating func u8() throws -> UInt8 {
+            guard pos < buf.count else { throw Malformed(why: "truncated") }
+            defer { pos += 1 }
+            return buf[pos]
+        }
+
+        mutating func u32() throws -> Int {
+            var v = 0
+            for i in 0..<4 { v |= Int(try u8()) << (8 * i) }
+            return v
+        }
+
+        mutating func u64() throws -> UInt64 {
+            var v: UInt64 = 0
+            for i in 0..<8 { v |= UInt64(try u8()) << (8 * UInt64(i)) }
+            return v
+        }
+
+        mutating func value(depth: Int) throws -> LuaValue {
+            guard depth <= LuaCodec.maxDepth + 1 else { throw Malformed(why: "nesting deeper than 64") }
+            switch try u8() {
+            case 0: return .nil_
+            case 1: return .bool(false)
+            case 2: return .bool(true)
+            case 3: return .integer(Int64(bitPattern: try u64()))
+            case 4: return .number(Double(bitPattern: try u64()))
+            case 5:
+                let n = try u32()
+                guard n <= buf.count - pos else { throw Malformed(why: "truncated string") }
+                let bytes = UnsafeRawBufferPointer(rebasing: buf[pos..<pos + n])
+                pos += n
+                if let s = String(validating: bytes, as: UTF8.self) { return .string(s) }
+                return .bytes(Array(bytes))
+            case 6:
+                let n = try u32()
+                var a: [LuaValue] = []
+                a.reserveCapacity(min(n, 1024))
+                for _ in 0..<n { a.append(try value(depth: depth + 1)) }
+                return .array(a)
+            case 7:
+                let n = try u32()
+                var t: [String: LuaValue] = [:]
+                for _ in 0..<n {
+                    let key: String
+                    switch try value(depth: depth + 1) {
+                    case .string(let s): key = s
+                    case .integer(let i): key = String(i)
+                    default: throw Malformed(why: "table key is neither UTF-8 text nor an integer")
+                    }
+                    let v = try value(depth: depth + 1)
+                    guard t.updateValue(v, forKey: key) == nil else { throw Malformed(why: "duplicate table key '\(key)'") }
+                }
+                return .table(t)
+            default: throw Malformed(why: "unknown tag")
+            }
+        }
+    }
+}
