@@ -13,6 +13,23 @@ enum KernelMigrations {
                 settings TEXT NOT NULL DEFAULT '{}',
                 updated_at TEXT NOT NULL);
             """),
+        Migration("0003-plugin-status-and-audit", """
+            ALTER TABLE klik_plugin_state ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE klik_plugin_state ADD COLUMN loaded_revision INTEGER NOT NULL DEFAULT -1;
+            ALTER TABLE klik_plugin_state ADD COLUMN status TEXT NOT NULL DEFAULT 'unknown';
+            ALTER TABLE klik_plugin_state ADD COLUMN error TEXT NOT NULL DEFAULT '';
+            ALTER TABLE klik_plugin_state ADD COLUMN version TEXT NOT NULL DEFAULT '';
+            CREATE TABLE klik_audit (
+                id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL DEFAULT '',
+                detail TEXT NOT NULL DEFAULT '{}',
+                address TEXT NOT NULL DEFAULT '');
+            CREATE INDEX klik_audit_at ON klik_audit (at);
+            CREATE INDEX klik_audit_actor ON klik_audit (actor, at);
+            """),
     ]
 
     static var migrator: Migrator { Migrator(scope: "kernel", migrations: all) }

@@ -107,6 +107,24 @@ public final class Database: @unchecked Sendable {
         }
     }
 
+    /// Starts an immediate transaction on the writer and keeps the writer until `commit` or
+    /// `rollback` (for transactions that span several calls, e.g. a plugin's `klik.db.transaction`).
+    /// Must be finished on the thread that began it.
+    public func beginWrite() throws -> WriteTransaction {
+        writerLock.lock()
+        guard let writer else {
+            writerLock.unlock()
+            throw Database.closedError
+        }
+        do {
+            try writer.execute("BEGIN IMMEDIATE")
+        } catch {
+            writerLock.unlock()
+            throw error
+        }
+        return WriteTransaction(connection: writer, release: { [writerLock] in writerLock.unlock() })
+    }
+
     /// Runs `body` on a pooled read-only connection (a consistent snapshot for its duration when
     /// it opens a transaction itself).
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
@@ -198,4 +216,38 @@ public final class Database: @unchecked Sendable {
         defer { writerLock.unlock() }
         return (try? writer?.queryOne("PRAGMA data_version")?[0].int64) ?? 0
     }
+}
+
+/// A write transaction that spans several calls; holds the single writer until finished.
+/// Finishing twice is harmless; a transaction dropped unfinished is rolled back.
+public final class WriteTransaction {
+    public let connection: Connection
+    private let release: () -> Void
+    private var finished = false
+
+    init(connection: Connection, release: @escaping () -> Void) {
+        self.connection = connection
+        self.release = release
+    }
+
+    public func commit() throws {
+        guard !finished else { return }
+        do {
+            try connection.execute("COMMIT")
+        } catch {
+            rollback()
+            throw error
+        }
+        finished = true
+        release()
+    }
+
+    public func rollback() {
+        guard !finished else { return }
+        finished = true
+        if connection.isInTransaction { try? connection.execute("ROLLBACK") }
+        release()
+    }
+
+    deinit { rollback() }
 }

@@ -1,0 +1,71 @@
+/// Kernel Lua run in every plugin state before the plugin's code: builds the read-only `klik`
+/// table from the raw host functions (then hides them), adds `klik.db.transaction`, and makes
+/// undeclared capabilities fail with a permission error that the kernel audits.
+enum Prelude {
+    static let source = #"""
+local host = __klik_host
+__klik_host = nil
+local meta = host.meta
+local pcall, error, setmetatable, select, type = pcall, error, setmetatable, select, type
+local pack, unpack = table.pack, table.unpack
+
+local function readonly(name, t)
+  return setmetatable({}, {
+    __index = t,
+    __newindex = function() error(name .. " is read-only", 2) end,
+    __metatable = false,
+  })
+end
+
+local api = {}
+
+api.log = readonly("klik.log", {
+  debug = host.log.debug, info = host.log.info, warn = host.log.warn, error = host.log.error,
+})
+api.time = readonly("klik.time", { now = host.time.now, iso = host.time.iso, today = host.time.today })
+api.json = readonly("klik.json", { encode = host.json.encode, decode = host.json.decode })
+api.settings = readonly("klik.settings", { get = host.settings.get, all = host.settings.all })
+api.plugin = readonly("klik.plugin", { id = meta.id, version = meta.version })
+
+if host.db then
+  local raw = host.db
+  local begin, commit, rollback = raw._begin, raw._commit, raw._rollback
+  local db = {
+    insert = raw.insert, get = raw.get, update = raw.update, delete = raw.delete,
+    find = raw.find, count = raw.count,
+  }
+  --- Runs fn inside one transaction: all its writes commit together, or none if it fails.
+  function db.transaction(fn, ...)
+    if type(fn) ~= "function" then error("klik.db.transaction expects a function", 2) end
+    begin()
+    local results = pack(pcall(fn, ...))
+    if results[1] then
+      commit()
+      return unpack(results, 2, results.n)
+    end
+    rollback()
+    error(results[2], 0)
+  end
+  api.db = readonly("klik.db", db)
+end
+
+-- Capabilities a manifest may declare; reaching for one that was not declared is an error.
+local capabilities = {
+  db = "storage", notify = "notify", sla = "sla", schedule = "schedule", users = "users:read", files = "files",
+}
+local denied = host.kernel.denied
+
+klik = setmetatable({}, {
+  __index = function(_, key)
+    local value = api[key]
+    if value == nil and capabilities[key] then
+      denied(key)
+      error("permission '" .. capabilities[key] .. "' is not declared in the manifest of plugin " .. meta.id, 2)
+    end
+    return value
+  end,
+  __newindex = function() error("klik is read-only", 2) end,
+  __metatable = false,
+})
+"""#
+}

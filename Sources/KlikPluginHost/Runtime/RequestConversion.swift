@@ -1,0 +1,124 @@
+import Foundation
+import KlikCore
+import KlikHTTP
+import KlikLua
+
+/// Builds the request table a handler receives.
+enum RequestConversion {
+    /// `{method, path, params, query, headers, body, user, request_id}`; `path` is relative to the
+    /// plugin's mount point. JSON and form bodies are decoded; a malformed JSON body is a 400.
+    static func luaRequest(_ request: HTTPRequest, pluginPrefix: String, user: LuaValue = .nil_) throws -> LuaValue {
+        var table: [String: LuaValue] = [
+            "method": .string(request.method),
+            "path": .string(String(request.path.dropFirst(pluginPrefix.count)).isEmpty ? "/" : String(request.path.dropFirst(pluginPrefix.count))),
+            "params": .table(request.params.mapValues { .string($0) }),
+            "query": .table(request.query.mapValues { .string($0) }),
+            "headers": .table(request.headers.filter { !sensitiveHeaders.contains($0.key) }.mapValues { .string($0) }),
+            "request_id": .string(request.requestId),
+        ]
+        if !user.isNil { table["user"] = user }
+        if let body = try body(request) { table["body"] = body }
+        return .table(table)
+    }
+
+    /// Credentials stay with the kernel; plugins get the authenticated `user` instead.
+    static let sensitiveHeaders: Set<String> = ["authorization", "cookie", "x-api-key"]
+
+    static func body(_ request: HTTPRequest) throws -> LuaValue? {
+        guard !request.body.isEmpty else { return nil }
+        switch request.contentType {
+        case "application/json":
+            return LuaJSON.lua(try request.jsonBody())
+        case "application/x-www-form-urlencoded":
+            return .table(FormDecoding.decode(request.body).mapValues { .string($0) })
+        default:
+            if let text = String(validating: request.body, as: UTF8.self) { return .string(text) }
+            return .bytes(request.body)
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded` decoding (later keys win).
+public enum FormDecoding {
+    public static func decode(_ body: [UInt8]) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in body.split(separator: UInt8(ascii: "&")) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            let key = percentDecode(parts[0])
+            let value = parts.count > 1 ? percentDecode(parts[1]) : ""
+            if !key.isEmpty { result[key] = value }
+        }
+        return result
+    }
+
+    static func percentDecode(_ bytes: ArraySlice<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            if b == UInt8(ascii: "+") {
+                out.append(0x20)
+            } else if b == UInt8(ascii: "%"), i + 2 < bytes.endIndex + 0, i + 2 <= bytes.endIndex - 1,
+                      let hi = hex(bytes[i + 1]), let lo = hex(bytes[i + 2]) {
+                out.append(hi << 4 | lo)
+                i += 2
+            } else {
+                out.append(b)
+            }
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hex(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: c - 0x30
+        case 0x41...0x46: c - 0x41 + 10
+        case 0x61...0x66: c - 0x61 + 10
+        default: nil
+        }
+    }
+}
+
+/// Turns a handler's response table into an HTTP response.
+enum ResponseConversion {
+    struct Invalid: Error { let message: String }
+
+    /// Headers the kernel owns; a plugin cannot set them.
+    static let reservedHeaders: Set<String> = ["content-length", "transfer-encoding", "connection", "x-request-id", "set-cookie", "date"]
+
+    static func response(_ value: LuaValue) throws(Invalid) -> HTTPResponse {
+        guard case .table(let t) = value else { throw Invalid(message: "handler must return a table like {status = 200, json = {...}}") }
+        var status = 200
+        if let s = t["status"] {
+            guard let code = s.intValue, (100...599).contains(code) else { throw Invalid(message: "status must be an integer from 100 to 599") }
+            status = Int(code)
+        }
+        var response: HTTPResponse
+        if let json = t["json"] {
+            response = .json(LuaJSON.json(json), status: status)
+        } else if let text = t["text"] {
+            guard let s = text.stringValue else { throw Invalid(message: "text must be a string") }
+            response = .text(s, status: status)
+        } else if let html = t["html"] {
+            guard let s = html.stringValue else { throw Invalid(message: "html must be a string") }
+            response = .text(s, status: status, contentType: "text/html; charset=utf-8")
+        } else {
+            response = HTTPResponse(status: status)
+        }
+        if let headers = t["headers"] {
+            guard case .table(let h) = headers else { throw Invalid(message: "headers must be a table of strings") }
+            for (name, v) in h.sorted(by: { $0.key < $1.key }) {
+                guard let text = v.stringValue, !text.contains("\r"), !text.contains("\n"), !name.contains(":") else {
+                    throw Invalid(message: "header '\(name)' must be a single-line string")
+                }
+                let lower = name.lowercased()
+                guard !reservedHeaders.contains(lower) else { throw Invalid(message: "header '\(name)' is set by the kernel") }
+                if lower == "content-type" { response.headers.removeAll { $0.0.lowercased() == "content-type" } }
+                response.headers.append((name, text))
+            }
+        }
+        return response
+    }
+}
