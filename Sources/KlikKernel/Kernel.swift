@@ -1,6 +1,7 @@
 import Foundation
 import KlikCore
 import KlikHTTP
+import KlikPluginHost
 import KlikStorage
 
 /// The composition root: opens storage, runs migrations, builds routes and starts the HTTP server.
@@ -10,7 +11,9 @@ public final class Kernel: @unchecked Sendable {
     public let logger: Logger
     public let database: Database
     public let metrics = HTTPMetrics()
+    public let plugins: PluginRegistry
     private var server: HTTPServer?
+    private var watcher: PluginWatcher?
     /// Extra native routes (test support and embedding); registered after the kernel's own.
     private let extraRoutes: @Sendable (inout Router.Builder) -> Void
 
@@ -24,6 +27,11 @@ public final class Kernel: @unchecked Sendable {
         try ConfigurationLoader.prepareDataDirectory(configuration.dataDirectory)
         database = try Database(path: configuration.databasePath)
         try KernelMigrations.migrator.apply(to: database, now: clock.now())
+        plugins = PluginRegistry(
+            directories: .init(manifests: URL(fileURLWithPath: configuration.manifestsDirectory),
+                               plugins: URL(fileURLWithPath: configuration.pluginsDirectory)),
+            database: database, clock: clock, logger: logger, statesPerPlugin: configuration.http.threads + 2)
+        plugins.only = configuration.onlyPlugins
     }
 
     /// The port actually listened on (useful with port 0).
@@ -33,18 +41,28 @@ public final class Kernel: @unchecked Sendable {
         var routes = Router.Builder()
         KernelRoutes.register(on: &routes, kernel: self)
         extraRoutes(&routes)
-        let responder = KernelResponder(router: routes.build(), fallback: { _ in nil }, logger: logger)
+        plugins.loadAll()
+        let dispatcher = PluginDispatcher(registry: plugins)
+        let responder = KernelResponder(router: routes.build(), fallback: { dispatcher.dispatch($0) }, logger: logger)
         let server = HTTPServer(options: configuration.http, responder: responder, metrics: metrics, logger: logger)
         try server.start()
         self.server = server
+        let watcher = PluginWatcher(registry: plugins, watchFiles: configuration.developmentMode)
+        watcher.start()
+        self.watcher = watcher
+        try? ServerMarker.write(dataDirectory: configuration.dataDirectory, port: server.port)
         logger.info("klik started", [("host", .string(configuration.http.host)), ("port", .int(server.port)),
                                      ("version", .string(KlikVersion.kernel))])
     }
 
     /// Stops accepting, finishes in-flight requests, closes storage.
     public func stop() {
+        watcher?.stop()
+        watcher = nil
         server?.stop(drain: true)
         server = nil
+        plugins.audit.flush()
+        ServerMarker.remove(dataDirectory: configuration.dataDirectory)
         database.close()
         logger.info("klik stopped")
     }

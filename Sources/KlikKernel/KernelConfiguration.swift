@@ -19,6 +19,8 @@ public struct KernelConfiguration: Sendable {
     public var logLevel = LogLevel.info
     /// Reload a plugin when its files change (`--dev`, `KLIK_DEV=1`); default off.
     public var developmentMode = false
+    /// Load only these plugins and their dependencies (isolated plugin tests); nil loads all.
+    public var onlyPlugins: Set<String>?
     /// HTTP limits and worker threads.
     public var http = HTTPServerOptions()
 

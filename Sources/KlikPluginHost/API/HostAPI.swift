@@ -87,7 +87,7 @@ struct HostAPI {
             "encode": { args in [.string(JSONWriter.string(LuaJSON.json(args.first ?? .nil_)))] },
             "decode": { args in
                 guard let text = args.first?.stringValue else { throw LuaHostError("klik.json.decode: a string expected") }
-                do { return [LuaJSON.lua(try JSONParser.parse(text))] } catch { throw LuaHostError(error.description) }
+                do { return [LuaJSON.lua(try JSONParser.parse(text))] } catch { throw LuaHostError("\(error)") }
             },
         ]
     }

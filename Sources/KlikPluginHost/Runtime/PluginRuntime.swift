@@ -106,6 +106,19 @@ public final class PluginRuntime: @unchecked Sendable {
         return PluginState(sandbox: sandbox, context: context)
     }
 
+    /// A sandbox with this plugin's `klik` API and module folder but without its `main.lua`:
+    /// what `klik plugin test` runs test files in.
+    public func makeTestSandbox(limits: LuaLimits, extra: (LuaSandbox) throws -> Void) throws -> LuaSandbox {
+        let context = CallContext()
+        let log = pluginLog
+        let sandbox = try LuaSandbox(name: manifest.id + "-test", limits: limits, moduleRoot: folder) { level, line in
+            log.write(level, line, requestId: "test")
+        }
+        try extra(sandbox)
+        try HostAPI(runtime: self, context: context).install(into: sandbox)
+        return sandbox
+    }
+
     func checkout() throws -> PluginState {
         if let state = poolLock.withLock({ idle.popLast() }) { return state }
         return try makeState()
@@ -136,6 +149,10 @@ public final class PluginRuntime: @unchecked Sendable {
     }
 
     func handle(_ spec: RouteSpec, _ request: HTTPRequest) throws -> HTTPResponse {
+        guard spec.access == .public else {
+            // Roles and sign-in arrive with the auth primitive; until then only public routes run.
+            throw KlikError(status: 401, code: "unauthenticated", message: "Silakan masuk / sign-in required")
+        }
         let luaRequest = try RequestConversion.luaRequest(request, pluginPrefix: "/api/v1/\(manifest.id)")
         do {
             let results = try call(spec.handler, [luaRequest], requestId: request.requestId)
