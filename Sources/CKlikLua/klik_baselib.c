@@ -2,7 +2,11 @@
 // libraries, with wrappers for everything that could escape, hang, or leak addresses.
 #include "klik_internal.h"
 #include <string.h>
+#ifdef __linux__
 #include <sys/random.h>
+#else
+#include <stdlib.h>
+#endif
 
 #define KLIK_MOVE_MAX ((lua_Unsigned)1 << 20)
 #define KLIK_CLOSE_DEPTH 8
@@ -175,7 +179,11 @@ static int k_sort(lua_State *L) {
 /// math.randomseed() returns its seed, which includes the address of the lua_State).
 static void push_os_seed(lua_State *L) {
     lua_Integer seed[2] = { 0, 0 };
+#ifdef __linux__
     if (getrandom(seed, sizeof seed, 0) != (ssize_t)sizeof seed) seed[0] = (lua_Integer)klik_now_ns();
+#else
+    arc4random_buf(seed, sizeof seed);
+#endif
     lua_pushinteger(L, seed[0]);
     lua_pushinteger(L, seed[1]);
 }

@@ -1,3 +1,4 @@
+// Tests of the Swift/Lua bridge: codec round trips, host functions, require, module API.
 import Foundation
 import Testing
 @testable import KlikLua

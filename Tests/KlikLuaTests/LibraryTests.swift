@@ -1,3 +1,4 @@
+// Wrapped library behaviour beyond the numbered cases.
 import Foundation
 import Testing
 @testable import KlikLua

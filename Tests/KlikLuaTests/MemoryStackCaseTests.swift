@@ -1,3 +1,4 @@
+// SANDBOX.md cases 18-23, 30, 32: memory and C stack.
 import Foundation
 import Testing
 @testable import KlikLua
