@@ -71,6 +71,10 @@ static int k_tostring(lua_State *L) {
     return 1;
 }
 
+/// setmetatable refusing any metatable that has a __gc field (finalizers run with hooks off).
+/// What holds: Lua 5.4 marks an object for finalization only if __gc is present when the
+/// metatable is set, so adding __gc later (mt.__gc = f, or rawset) is never honoured; and the
+/// plugin cannot create userdata. Protected metatables (__metatable set) cannot be replaced.
 static int k_setmetatable(lua_State *L) {
     int t = lua_type(L, 2);
     luaL_checktype(L, 1, LUA_TTABLE);
