@@ -2,9 +2,15 @@
 // libraries, with wrappers for everything that could escape, hang, or leak addresses.
 #include "klik_internal.h"
 #include <string.h>
+#ifdef __linux__
+#include <sys/random.h>
+#else
+#include <stdlib.h>
+#endif
 
 #define KLIK_MOVE_MAX ((lua_Unsigned)1 << 20)
 #define KLIK_CLOSE_DEPTH 8
+#define KLIK_SORT_MAX ((lua_Integer)1 << 18)   // C sort never sees the hook: ~0.1-0.2 s at most
 
 static int finish_pcall(lua_State *L, int status, lua_KContext extra) {
     if (klik_from(L)->killed) return klik_raise_kill(L);   // the kill cannot be swallowed
@@ -65,6 +71,10 @@ static int k_tostring(lua_State *L) {
     return 1;
 }
 
+/// setmetatable refusing any metatable that has a __gc field (finalizers run with hooks off).
+/// What holds: Lua 5.4 marks an object for finalization only if __gc is present when the
+/// metatable is set, so adding __gc later (mt.__gc = f, or rawset) is never honoured; and the
+/// plugin cannot create userdata. Protected metatables (__metatable set) cannot be replaced.
 static int k_setmetatable(lua_State *L) {
     int t = lua_type(L, 2);
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -158,6 +168,38 @@ static int k_tmove(lua_State *L) {
     return 1;
 }
 
+/// table.sort refuses arrays too large to sort within a budget (the C sort never sees the hook).
+static int k_sort(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (luaL_len(L, 1) > KLIK_SORT_MAX) return luaL_error(L, "table.sort: too many elements");
+    klik_check_deadline(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 0);
+    return 0;
+}
+
+/// Seeds the generator from the OS, never from time or addresses; returns nothing (5.4.4's
+/// math.randomseed() returns its seed, which includes the address of the lua_State).
+static void push_os_seed(lua_State *L) {
+    lua_Integer seed[2] = { 0, 0 };
+#ifdef __linux__
+    if (getrandom(seed, sizeof seed, 0) != (ssize_t)sizeof seed) seed[0] = (lua_Integer)klik_now_ns();
+#else
+    arc4random_buf(seed, sizeof seed);
+#endif
+    lua_pushinteger(L, seed[0]);
+    lua_pushinteger(L, seed[1]);
+}
+
+static int k_randomseed(lua_State *L) {
+    if (lua_isnone(L, 1)) push_os_seed(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 0);
+    return 0;
+}
+
 int klik_print(lua_State *L);
 int klik_warn(lua_State *L);
 int klik_require(lua_State *L);
@@ -181,10 +223,10 @@ int klik_build_env(lua_State *L) {
         "rawlen", "select", "tonumber", "type", "getmetatable", "_VERSION", NULL };
     static const char *const strs[] = { "byte", "char", "len", "lower", "upper", "reverse", "sub",
         "pack", "packsize", "unpack", NULL };
-    static const char *const tabs[] = { "concat", "insert", "pack", "remove", "sort", "unpack", NULL };
+    static const char *const tabs[] = { "concat", "insert", "pack", "remove", "unpack", NULL };
     static const char *const maths[] = { "abs", "ceil", "floor", "fmod", "modf", "huge", "pi", "maxinteger",
         "mininteger", "sqrt", "exp", "log", "sin", "cos", "tan", "asin", "acos", "atan", "tointeger",
-        "type", "ult", "max", "min", "random", "randomseed", NULL };
+        "type", "ult", "max", "min", "random", NULL };
     static const char *const utfs[] = { "char", "charpattern", "codepoint", "codes", "len", "offset", NULL };
     static const char *const coros[] = { "create", "isyieldable", "running", "status", "wrap", "yield", NULL };
     static const luaL_Reg wrapped[] = { { "pcall", k_pcall }, { "xpcall", k_xpcall }, { "tostring", k_tostring },
@@ -217,8 +259,13 @@ int klik_build_env(lua_State *L) {
 
     lua_newtable(L); copy_fields(L, t, tabs);
     lua_pushcfunction(L, k_tmove); lua_setfield(L, -2, "move");
+    lua_getfield(L, t, "sort"); lua_pushcclosure(L, k_sort, 1); lua_setfield(L, -2, "sort");
     lua_setfield(L, env, "table");
-    lua_newtable(L); copy_fields(L, m, maths); lua_setfield(L, env, "math");
+    lua_newtable(L); copy_fields(L, m, maths);
+    lua_getfield(L, m, "randomseed");
+    lua_pushvalue(L, -1); push_os_seed(L); lua_call(L, 2, 0);   // replace the address-based seed
+    lua_pushcclosure(L, k_randomseed, 1); lua_setfield(L, -2, "randomseed");
+    lua_setfield(L, env, "math");
     lua_newtable(L); copy_fields(L, u, utfs); lua_setfield(L, env, "utf8");
     lua_newtable(L); copy_fields(L, c, coros);
     lua_getfield(L, c, "resume"); lua_pushcclosure(L, k_resume, 1); lua_setfield(L, -2, "resume");

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #define KLIK_MAX_NODES 4000000L
-#define KLIK_MAX_OUTPUT ((size_t)256 << 20)
+#define KLIK_MAX_OUTPUT ((size_t)64 << 20)   /* shared subtables can multiply the size */
 
 void klik_buf_free(klik_buf *b) { free(b->p); b->p = NULL; b->len = b->cap = 0; }
 

@@ -1,3 +1,4 @@
+// withLargeStack: run Lua-touching work on a thread with a large C stack.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

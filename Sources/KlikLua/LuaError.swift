@@ -1,3 +1,4 @@
+// Errors of the Lua bridge: LuaError (kinds mapped from CKlikLua codes), LuaHostError, LuaHostFunction.
 import CKlikLua
 
 /// Why a Lua call failed. `message` is for the plugin's log, never for HTTP clients.

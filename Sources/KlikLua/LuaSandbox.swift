@@ -1,3 +1,4 @@
+// LuaSandbox: the safe Swift surface over one sandboxed Lua state (C side: CKlikLua).
 import CKlikLua
 import Foundation
 import KlikCore

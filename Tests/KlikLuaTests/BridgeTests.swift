@@ -1,3 +1,4 @@
+// Tests of the Swift/Lua bridge: codec round trips, host functions, require, module API.
 import Foundation
 import Testing
 @testable import KlikLua
@@ -34,6 +35,9 @@ import Testing
         #expect(luaError { try runLua("local t = {} for i = 1, 70 do t = {t} end return t") }?.kind == .refused)
         #expect(luaError { try runLua("return {[true] = 1}") }?.kind == .refused)
         #expect(try runLua("local t = {} for i = 1, 60 do t = {t} end return 1").first == 1)
+        // Shared strings multiply the encoded size: refused past 64 MiB rather than allocated.
+        let shared = luaError { try runLua("local s = ('x'):rep(1 << 20) local t = {} for i = 1, 100 do t[i] = s end return t") }
+        #expect(shared?.kind == .refused && shared?.message.contains("too large") == true)
     }
 
     @Test func hostFunctionsReceiveArgumentsAndReturnResults() throws {

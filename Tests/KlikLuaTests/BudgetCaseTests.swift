@@ -1,3 +1,4 @@
+// SANDBOX.md cases 9-17: time budget.
 import Foundation
 import Synchronization
 import Testing
@@ -13,6 +14,7 @@ import Testing
             var error: LuaError?
             let took = seconds { error = luaError { try sandbox.call("f", []) } }
             #expect(error?.kind == .budgetExceeded)
+            if ProcessInfo.processInfo.environment["KLIK_PRINT_TIMES"] != nil { print("budget stop after \(took) s: \(body.prefix(60))") }
             #expect(took < 0.2 + 1.0)
             #expect(sandbox.isPoisoned)
             #expect(luaError { try sandbox.call("ok", []) }?.kind == .refused)

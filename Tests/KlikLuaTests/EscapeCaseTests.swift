@@ -1,3 +1,4 @@
+// SANDBOX.md cases 1-8 and 24-28: escapes and leaks.
 import Foundation
 import Testing
 @testable import KlikLua

@@ -1,3 +1,4 @@
+// Tests of the pattern matcher against stock Lua 5.4.4 results and pathological patterns.
 import Testing
 @testable import KlikLua
 

@@ -1,3 +1,4 @@
+// Helpers for KlikLuaTests: sandboxes with a recording log, timing, temp folders.
 import Foundation
 import KlikCore
 import Synchronization
