@@ -26,8 +26,8 @@ let package = Package(
         .target(name: "KlikHTTP", dependencies: ["CMicroHTTPD", "KlikCore"]),
         .target(name: "KlikPluginHost", dependencies: ["KlikCore", "KlikLua", "KlikStorage", "KlikHTTP"]),
         .target(name: "KlikKernel", dependencies: ["KlikCore", "KlikStorage", "KlikHTTP", "KlikPluginHost", "CSodium"]),
-        .target(name: "KlikTesting", dependencies: ["KlikKernel", "KlikCore"]),
-        .executableTarget(name: "klik", dependencies: ["KlikKernel"]),
+        .target(name: "KlikTesting", dependencies: ["KlikKernel", "KlikCore", "KlikLua", "KlikPluginHost", "KlikHTTP"]),
+        .executableTarget(name: "klik", dependencies: ["KlikKernel", "KlikPluginHost", "KlikTesting", "KlikLua"]),
 
         .testTarget(name: "KlikCoreTests", dependencies: ["KlikCore"]),
         .testTarget(name: "KlikLuaTests", dependencies: ["KlikLua"]),

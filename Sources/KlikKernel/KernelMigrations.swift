@@ -1,7 +1,7 @@
 import KlikStorage
 
 /// The kernel's own schema, append-only. Plugins' collections get their own scopes.
-enum KernelMigrations {
+public enum KernelMigrations {
     static let all: [Migration] = [
         Migration("0001-meta", """
             CREATE TABLE klik_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -33,4 +33,7 @@ enum KernelMigrations {
     ]
 
     static var migrator: Migrator { Migrator(scope: "kernel", migrations: all) }
+
+    /// Brings a database to the kernel's current schema (the server does this at start).
+    public static func apply(to database: Database) throws { try migrator.apply(to: database) }
 }

@@ -6,6 +6,12 @@ klik \(KlikVersion.kernel) — platform layanan warga / citizen-service platform
 Pemakaian / usage:
   klik serve [options] [--dev]     jalankan server / run the server
   klik backup FILE [options]       salin basis data yang sedang berjalan / copy the live database
+  klik plugin new ID               buat plugin baru / scaffold a plugin that passes check and test
+  klik plugin check [ID...]        periksa manifest dan kode Lua / validate manifests and Lua
+  klik plugin test [ID...]         jalankan tes plugin / run plugin tests in an isolated kernel
+  klik plugin list                 daftar plugin / list plugins with their state
+  klik plugin enable|disable|reload ID   ubah plugin di server yang berjalan / change a running server
+  klik plugin schema               cetak JSON Schema manifest / print the manifest JSON Schema
   klik version                     versi / print the version
   klik --help                      bantuan ini / this help
 

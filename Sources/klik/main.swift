@@ -26,6 +26,8 @@ case "serve":
     runServe(rest, environment)
 case "backup":
     runBackup(rest, environment)
+case "plugin":
+    runPlugin(rest, environment)
 default:
     FileHandle.standardError.write(Data("klik: perintah tidak dikenal / unknown command '\(command)'\n\n\(usage)".utf8))
     exit(2)

@@ -1,0 +1,77 @@
+import Foundation
+import KlikCore
+import KlikLua
+import KlikPluginHost
+
+/// Host functions behind the Lua test helpers: HTTP to the plugin's routes, the fake clock, logs.
+enum TestHostFunctions {
+    static func make(id: String, kernel: TestKernel) -> [String: LuaHostFunction] {
+        let port = kernel.port
+        let clock = kernel.clock
+        let logs = kernel.logs
+        return [
+            "request": { args in
+                guard args.count >= 2, let method = args[0].stringValue, let path = args[1].stringValue else {
+                    throw LuaHostError("request(method, path, opts) expects two strings")
+                }
+                let opts = args.count > 2 ? (args[2].tableEntries ?? [:]) : [:]
+                var target = "/api/v1/\(id)" + (path.hasPrefix("/") ? path : "/" + path)
+                if let query = opts["query"]?.tableEntries, !query.isEmpty {
+                    target += "?" + query.sorted { $0.key < $1.key }.map { "\(encode($0.key))=\(encode(text($0.value)))" }.joined(separator: "&")
+                }
+                var headers: [String: String] = [:]
+                for (k, v) in opts["headers"]?.tableEntries ?? [:] { headers[k] = text(v) }
+                var body: [UInt8] = []
+                if let json = opts["json"] {
+                    body = JSONWriter.bytes(LuaJSON.json(json))
+                    headers["Content-Type"] = headers["Content-Type"] ?? "application/json"
+                } else if let raw = opts["body"] {
+                    if case .bytes(let b) = raw { body = b } else { body = Array(text(raw).utf8) }
+                }
+                let response: TestResponse
+                do {
+                    response = try TestConnection(port: port).request(method.uppercased(), target, headers: headers, body: body)
+                } catch {
+                    throw LuaHostError("request \(method) \(path) failed: \(error)")
+                }
+                var result: [String: LuaValue] = [
+                    "status": .integer(Int64(response.status)),
+                    "headers": .table(response.headers.mapValues { .string($0) }),
+                    "text": .string(response.text),
+                ]
+                if response.header("content-type")?.hasPrefix("application/json") == true, let parsed = try? JSONParser.parse(response.body) {
+                    result["json"] = LuaJSON.lua(parsed)
+                }
+                return [.table(result)]
+            },
+            "advance": { args in
+                guard let seconds = args.first.flatMap({ v -> Double? in
+                    if case .number(let d) = v { return d }
+                    return v.intValue.map(Double.init)
+                }) else { throw LuaHostError("clock.advance(seconds) expects a number") }
+                clock.advance(by: seconds)
+                return []
+            },
+            "now": { _ in [.number(clock.now().timeIntervalSince1970)] },
+            "logs": { _ in
+                let lines = logs.lines.filter { $0.contains("\"plugin\":\"\(id)\"") }
+                return [lines.isEmpty ? .table([:]) : .array(lines.suffix(200).map { .string($0) })]
+            },
+        ]
+    }
+
+    static func text(_ v: LuaValue) -> String {
+        switch v {
+        case .integer(let i): return String(i)
+        case .number(let d): return String(d)
+        case .bool(let b): return b ? "true" : "false"
+        default: return v.stringValue ?? ""
+        }
+    }
+
+    static func encode(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+}
