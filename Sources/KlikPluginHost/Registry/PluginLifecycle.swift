@@ -50,7 +50,6 @@ extension PluginRegistry {
         try persistEnabled(id, false)
         lifecycleLock { markDisabled(id) }
         audit.record(actor: actor, action: "plugin.disable", target: id)
-        logger.info("plugin disabled", [("plugin", .string(id))])
     }
 
     private func persistEnabled(_ id: String, _ enabled: Bool) throws {

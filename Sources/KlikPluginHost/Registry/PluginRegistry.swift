@@ -44,7 +44,7 @@ public final class PluginRegistry: @unchecked Sendable {
     let database: Database
     let clock: any Clock
     let logger: Logger
-    let audit: AuditLog
+    public let audit: AuditLog
     let states: PluginStateStore
     let statesPerPlugin: Int
     /// Budget trips within a minute after which a plugin is paused.
@@ -119,6 +119,7 @@ public final class PluginRegistry: @unchecked Sendable {
             e.errors = []
         }
         try? states.report(id, status: "disabled", error: "", version: version, revision: nil)
+        logger.info("plugin disabled", [("plugin", .string(id))])
     }
 
     // MARK: Loading
