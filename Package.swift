@@ -24,9 +24,10 @@ let package = Package(
         .target(name: "KlikLua", dependencies: ["CLua", "CKlikLua", "KlikCore"]),
         .target(name: "KlikStorage", dependencies: ["CSQLite", "KlikCore"]),
         .target(name: "KlikHTTP", dependencies: ["CMicroHTTPD", "KlikCore"]),
-        .target(name: "KlikPluginHost", dependencies: ["KlikCore", "KlikLua", "KlikStorage", "KlikHTTP"]),
-        .target(name: "KlikKernel", dependencies: ["KlikCore", "KlikStorage", "KlikHTTP", "KlikPluginHost", "CSodium"]),
-        .target(name: "KlikTesting", dependencies: ["KlikKernel", "KlikCore", "KlikLua", "KlikPluginHost", "KlikHTTP"]),
+        .target(name: "KlikAuth", dependencies: ["CSodium", "KlikCore", "KlikStorage", "KlikHTTP"]),
+        .target(name: "KlikPluginHost", dependencies: ["KlikCore", "KlikLua", "KlikStorage", "KlikHTTP", "KlikAuth"]),
+        .target(name: "KlikKernel", dependencies: ["KlikCore", "KlikStorage", "KlikHTTP", "KlikAuth", "KlikPluginHost", "CSodium"]),
+        .target(name: "KlikTesting", dependencies: ["KlikKernel", "KlikAuth", "KlikCore", "KlikLua", "KlikPluginHost", "KlikHTTP"]),
         .executableTarget(name: "klik", dependencies: ["KlikKernel", "KlikPluginHost", "KlikTesting", "KlikLua"]),
 
         .testTarget(name: "KlikCoreTests", dependencies: ["KlikCore"]),
@@ -34,6 +35,7 @@ let package = Package(
         .testTarget(name: "KlikStorageTests", dependencies: ["KlikStorage", "KlikTesting"]),
         .testTarget(name: "KlikHTTPTests", dependencies: ["KlikHTTP", "KlikTesting"]),
         .testTarget(name: "KlikPluginHostTests", dependencies: ["KlikPluginHost", "KlikTesting"]),
+        .testTarget(name: "KlikAuthTests", dependencies: ["KlikAuth", "KlikTesting"]),
         .testTarget(name: "KlikIntegrationTests", dependencies: ["KlikKernel", "KlikTesting"]),
     ]
 )

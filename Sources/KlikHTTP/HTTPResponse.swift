@@ -5,11 +5,22 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// Slow work (password hashing) to run off the HTTP worker threads; see `deferred(_:)`.
+    public private(set) var deferredWork: (@Sendable () -> HTTPResponse)?
 
     public init(status: Int = 200, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+
+    /// A response computed later on the server's bounded work pool: the connection is suspended
+    /// (the worker thread is freed), `work` runs, then the connection resumes and its answer is
+    /// sent. When the pool's queue is full the client gets 503 with `Retry-After`.
+    public static func deferred(_ work: @escaping @Sendable () -> HTTPResponse) -> HTTPResponse {
+        var response = HTTPResponse(status: 202)
+        response.deferredWork = work
+        return response
     }
 
     public static func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {

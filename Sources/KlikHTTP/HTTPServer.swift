@@ -16,6 +16,7 @@ public final class HTTPServer: @unchecked Sendable {
     let responder: any HTTPResponder
     let logger: Logger
     let requestIds = RequestIDGenerator()
+    let deferredPool: DeferredWorkPool
     private let lock = NSLock()
     private var daemon: OpaquePointer?
 
@@ -24,6 +25,7 @@ public final class HTTPServer: @unchecked Sendable {
         self.responder = responder
         self.metrics = metrics
         self.logger = logger
+        deferredPool = DeferredWorkPool(concurrency: options.deferredConcurrency, queueLimit: options.deferredQueueLimit)
     }
 
     deinit { stop(drain: false) }
@@ -33,7 +35,7 @@ public final class HTTPServer: @unchecked Sendable {
         let socket = try ListenSocket.open(host: options.host, port: options.port, backlog: 1024)
         port = socket.port
         var config = kmhd_config()
-        config.flags = UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue)
+        config.flags = UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue)
         config.listen_fd = socket.fd
         config.thread_pool_size = UInt32(options.threads)
         config.connection_limit = UInt32(options.connectionLimit)
@@ -59,6 +61,8 @@ public final class HTTPServer: @unchecked Sendable {
             let deadline = Date().addingTimeInterval(options.drainSeconds)
             while metrics.inFlight > 0 && Date() < deadline { usleep(5_000) }
         }
+        // Suspended connections must be resumed before the daemon stops.
+        deferredPool.waitUntilIdle()
         MHD_stop_daemon(handle)
         if fd >= 0 { close(fd) }
     }

@@ -19,6 +19,11 @@ public struct HTTPServerOptions: Sendable {
     public var workerStackBytes = 16 << 20
     /// How long a graceful stop waits for in-flight requests.
     public var drainSeconds = 10.0
+    /// Deferred responses (password hashing) computed at once; each argon2id hash holds its
+    /// memory cost, so this bounds memory as well as CPU.
+    public var deferredConcurrency = 2
+    /// Deferred responses waiting beyond this many are refused with 503 (load shedding).
+    public var deferredQueueLimit = 64
 
     public init() {}
 }

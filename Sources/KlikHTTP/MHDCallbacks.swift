@@ -3,10 +3,17 @@ import Foundation
 import KlikCore
 
 /// Per-request state kept by libmicrohttpd between calls of the access handler.
-final class RequestState {
+final class RequestState: @unchecked Sendable {
     let started = Monotonic.nanoseconds()
     var body: [UInt8] = []
     var bodyTooLarge = false
+    /// Set while a deferred response is being computed; the connection is suspended meanwhile.
+    var deferred: (method: String, path: String, route: String, requestId: String)?
+    private let lock = NSLock()
+    private var ready: HTTPResponse?
+
+    func complete(_ response: HTTPResponse) { lock.withLock { ready = response } }
+    func takeReady() -> HTTPResponse? { lock.withLock { defer { ready = nil }; return ready } }
 }
 
 /// libmicrohttpd calls this several times per request: first with headers only (we answer
@@ -43,6 +50,13 @@ let accessHandlerCallback: MHD_AccessHandlerCallback = { cls, connection, url, m
         uploadDataSize.pointee = 0
         return kmhd_yes()
     }
+    if let pending = state.deferred {
+        // Called again after `MHD_resume_connection`: the deferred response is ready.
+        guard let response = state.takeReady() else { return kmhd_yes() }
+        state.deferred = nil
+        return server.queue(response, connection: connection, state: state, method: pending.method, path: pending.path,
+                            route: pending.route, requestId: pending.requestId)
+    }
     return server.finish(connection: connection, url: url, method: method, state: state)
 }
 
@@ -52,6 +66,13 @@ let requestCompletedCallback: MHD_RequestCompletedCallback = { cls, _, reqCls, _
     Unmanaged<RequestState>.fromOpaque(raw).release()
     reqCls.pointee = nil
     Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().metrics.requestFinished()
+}
+
+/// A connection pointer handed to the pool thread that resumes it (libmicrohttpd allows
+/// `MHD_resume_connection` from any thread; the connection lives until it completes).
+struct ConnectionHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
 }
 
 struct HeaderCollector {
@@ -111,10 +132,33 @@ extension HTTPServer {
             }
         }
         state.body = []
+        if let work = response.deferredWork {
+            return suspend(work, connection: connection, state: state, method: methodName, path: path ?? "?", route: route, requestId: requestId)
+        }
         return queue(response, connection: connection, state: state, method: methodName, path: path ?? "?", route: route, requestId: requestId)
     }
 
-    private func queue(_ response: HTTPResponse, connection: OpaquePointer, state: RequestState, method: String,
+    /// Parks the connection while `work` runs on the deferred pool, then resumes it; the access
+    /// handler's next call queues the result.
+    private func suspend(_ work: @escaping @Sendable () -> HTTPResponse, connection: OpaquePointer, state: RequestState,
+                         method: String, path: String, route: String, requestId: String) -> MHD_Result {
+        state.deferred = (method, path, route, requestId)
+        let handle = ConnectionHandle(connection)
+        MHD_suspend_connection(connection)
+        let accepted = deferredPool.submit {
+            state.complete(work())
+            MHD_resume_connection(handle.pointer)
+        }
+        if !accepted {
+            let busy = KlikError(status: 503, code: "busy", message: "Server sedang sibuk, coba lagi / server busy, try again",
+                                 headers: [("Retry-After", "1")])
+            state.complete(.error(busy, requestId: requestId))
+            MHD_resume_connection(connection)
+        }
+        return kmhd_yes()
+    }
+
+    func queue(_ response: HTTPResponse, connection: OpaquePointer, state: RequestState, method: String,
                        path: String, route: String, requestId: String) -> MHD_Result {
         let mhdResponse = response.body.withUnsafeBytes { buf in
             MHD_create_response_from_buffer(buf.count, UnsafeMutableRawPointer(mutating: buf.baseAddress), .RESPMEM_MUST_COPY)

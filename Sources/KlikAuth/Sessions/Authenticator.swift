@@ -1,0 +1,108 @@
+import Foundation
+import KlikCore
+import KlikHTTP
+
+/// Finds who is calling from a request's credentials: `Authorization: Bearer kls_…` (session),
+/// the `klik_session` cookie (session; writes then need `X-CSRF-Token`), or an API key in
+/// `X-API-Key` or `Authorization: Bearer klk_…`. Unknown, expired or revoked credentials make an
+/// anonymous caller. Resolved sessions are cached for a few seconds; revocation, role changes and
+/// disabling invalidate the cache at once on this node.
+public final class Authenticator: @unchecked Sendable {
+    public static let sessionCookie = "klik_session"
+    public static let csrfCookie = "klik_csrf"
+    public static let csrfHeader = "x-csrf-token"
+
+    let users: UserStore
+    let sessions: SessionStore
+    let apiKeys: APIKeyStore
+    /// Seconds a resolved session stays cached.
+    let cacheSeconds: Double
+    private let lock = NSLock()
+    private var cache: [String: (user: User, record: SessionRecord, at: UInt64)] = [:]
+
+    public init(users: UserStore, sessions: SessionStore, apiKeys: APIKeyStore, cacheSeconds: Double = 10) {
+        self.users = users
+        self.sessions = sessions
+        self.apiKeys = apiKeys
+        self.cacheSeconds = cacheSeconds
+    }
+
+    public func caller(for request: HTTPRequest) -> Caller? {
+        if let auth = request.header("authorization") {
+            let parts = auth.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+            let token = parts[1].trimmingCharacters(in: .whitespaces)
+            return token.hasPrefix("klk_") ? apiKeyCaller(token) : sessionCaller(token, viaCookie: false)
+        }
+        if let key = request.header("x-api-key") { return apiKeyCaller(key) }
+        if let cookie = request.header("cookie"), let token = Cookies.value(Authenticator.sessionCookie, in: cookie) {
+            return sessionCaller(token, viaCookie: true)
+        }
+        return nil
+    }
+
+    /// Cookie-authenticated writes must echo the session's CSRF token in `X-CSRF-Token`.
+    public func checkCSRF(_ caller: Caller?, _ request: HTTPRequest) throws(KlikError) {
+        guard case .session(_, true, let expected) = caller?.credential,
+              ["POST", "PUT", "PATCH", "DELETE"].contains(request.method.uppercased()) else { return }
+        guard let sent = request.header(Authenticator.csrfHeader), Sodium.constantTimeEqual(Sodium.digest(sent), expected) else {
+            throw KlikError(status: 403, code: "csrf", message: "Token CSRF hilang atau salah / missing or wrong X-CSRF-Token header")
+        }
+    }
+
+    private func sessionCaller(_ token: String, viaCookie: Bool) -> Caller? {
+        guard token.hasPrefix("kls_"), token.utf8.count < 100 else { return nil }
+        let digest = Sodium.digest(token)
+        let now = Monotonic.nanoseconds()
+        if let hit = lock.withLock({ cache[digest] }), Double(now - hit.at) / 1e9 < cacheSeconds {
+            return Caller(user: hit.user, credential: .session(id: digest, viaCookie: viaCookie, csrfDigest: hit.record.csrfDigest))
+        }
+        guard let record = try? sessions.find(digest: digest), let user = try? users.user(record.userId), !user.disabled else {
+            _ = lock.withLock { cache.removeValue(forKey: digest) }
+            return nil
+        }
+        sessions.touch(record)
+        lock.withLock {
+            if cache.count > 50_000 { cache.removeAll() }
+            cache[digest] = (user, record, now)
+        }
+        return Caller(user: user, credential: .session(id: digest, viaCookie: viaCookie, csrfDigest: record.csrfDigest))
+    }
+
+    private func apiKeyCaller(_ key: String) -> Caller? {
+        guard key.hasPrefix("klk_"), key.utf8.count < 100, let found = try? apiKeys.find(key: key) else { return nil }
+        return Caller(user: nil, credential: .apiKey(id: found.id, name: found.name, scopes: found.scopes))
+    }
+
+    /// Forgets cached sessions (after a revocation).
+    public func invalidate(digests: [String]) {
+        lock.withLock { for d in digests { cache.removeValue(forKey: d) } }
+    }
+
+    /// Forgets every cached session of a user (roles changed, disabled, password changed).
+    public func invalidate(userId: String) {
+        lock.withLock { cache = cache.filter { $0.value.user.id != userId } }
+    }
+}
+
+/// `Cookie` and `Set-Cookie` headers.
+public enum Cookies {
+    /// The value of cookie `name` in a `Cookie` header.
+    public static func value(_ name: String, in header: String) -> String? {
+        for part in header.split(separator: ";") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            if pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces) == name {
+                return pair[1].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return nil
+    }
+
+    /// A `Set-Cookie` value; `maxAge` 0 deletes the cookie.
+    public static func make(_ name: String, _ value: String, maxAge: Int, httpOnly: Bool, secure: Bool) -> String {
+        var text = "\(name)=\(value); Path=/; Max-Age=\(maxAge); SameSite=Lax"
+        if httpOnly { text += "; HttpOnly" }
+        if secure { text += "; Secure" }
+        return text
+    }
+}
