@@ -31,6 +31,11 @@ public final class AuthService: Sendable {
         self.audit = audit
     }
 
+    /// Writes an audit entry (actor, action, target, detail, client address).
+    public func record(_ actor: String, _ action: String, _ target: String, _ detail: [String: JSONValue], _ address: String) {
+        audit(actor, action, target, detail, address)
+    }
+
     /// Creates an account after checking the password policy (slow: hashes). Used by
     /// registration, the admin API and `klik user add`.
     public func createUser(_ new: UserStore.NewUser, password: String) throws -> User {

@@ -13,6 +13,9 @@ public struct HTTPRequest: Sendable {
     public let clientAddress: String
     /// Values of `{param}` segments of the matched route.
     public var params: [String: String] = [:]
+    /// Who is calling, set by the kernel's authentication step before any handler runs (a
+    /// `KlikAuth.Caller`; KlikHTTP does not interpret it). nil for anonymous requests.
+    public var caller: (any Sendable)?
 
     public init(method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:],
                 body: [UInt8] = [], requestId: String = "test", clientAddress: String = "127.0.0.1") {

@@ -1,4 +1,5 @@
 import Foundation
+import KlikAuth
 import KlikCore
 import KlikHTTP
 import KlikPluginHost
@@ -12,6 +13,8 @@ public final class Kernel: @unchecked Sendable {
     public let database: Database
     public let metrics = HTTPMetrics()
     public let plugins: PluginRegistry
+    /// Users, OPDs, sessions, API keys, sign-in.
+    public let auth: AuthService
     private var server: HTTPServer?
     private var watcher: PluginWatcher?
     /// Extra native routes (test support and embedding); registered after the kernel's own.
@@ -32,6 +35,10 @@ public final class Kernel: @unchecked Sendable {
                                plugins: URL(fileURLWithPath: configuration.pluginsDirectory)),
             database: database, clock: clock, logger: logger, statesPerPlugin: configuration.http.threads + 2)
         plugins.only = configuration.onlyPlugins
+        auth = AuthService(database: database, clock: clock, options: configuration.auth,
+                           audit: { [audit = plugins.audit] actor, action, target, detail, address in
+                               audit.record(actor: actor, action: action, target: target, detail: detail, address: address)
+                           })
     }
 
     /// The port actually listened on (useful with port 0).
@@ -43,7 +50,8 @@ public final class Kernel: @unchecked Sendable {
         extraRoutes(&routes)
         plugins.loadAll()
         let dispatcher = PluginDispatcher(registry: plugins)
-        let responder = KernelResponder(router: routes.build(), fallback: { dispatcher.dispatch($0) }, logger: logger)
+        let responder = KernelResponder(router: routes.build(), authenticator: auth.authenticator,
+                                        fallback: { dispatcher.dispatch($0) }, logger: logger)
         let server = HTTPServer(options: configuration.http, responder: responder, metrics: metrics, logger: logger)
         try server.start()
         self.server = server
@@ -76,5 +84,6 @@ enum KernelRoutes {
         routes.add("GET", "/metrics") { [metrics = kernel.metrics] _ in
             .text(metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
+        AuthRoutes.register(on: &routes, auth: kernel.auth)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KlikCore
+import KlikAuth
 import KlikHTTP
 
 /// Everything `klik serve` (and the other commands) can be told. A plain value with documented
@@ -23,6 +24,8 @@ public struct KernelConfiguration: Sendable {
     public var onlyPlugins: Set<String>?
     /// HTTP limits and worker threads.
     public var http = HTTPServerOptions()
+    /// Password hashing cost, password rules, session lifetimes, throttling, cookie flags.
+    public var auth = AuthOptions()
 
     public init() {}
 

@@ -1,3 +1,4 @@
+import KlikAuth
 import KlikStorage
 
 /// The kernel's own schema, append-only. Plugins' collections get their own scopes.
@@ -30,7 +31,7 @@ public enum KernelMigrations {
             CREATE INDEX klik_audit_at ON klik_audit (at);
             CREATE INDEX klik_audit_actor ON klik_audit (actor, at);
             """),
-    ]
+    ] + AuthSchema.migrations
 
     static var migrator: Migrator { Migrator(scope: "kernel", migrations: all) }
 

@@ -1,3 +1,4 @@
+import KlikAuth
 import KlikCore
 import KlikHTTP
 
@@ -5,11 +6,23 @@ import KlikHTTP
 /// and turns every failure into a JSON error with the right status.
 struct KernelResponder: HTTPResponder {
     let router: Router
+    let authenticator: Authenticator
     /// Tries plugin routes; nil when the path is not a plugin's.
     let fallback: @Sendable (HTTPRequest) -> (response: HTTPResponse, route: String)?
     let logger: Logger
 
-    func respond(to request: HTTPRequest) -> (response: HTTPResponse, route: String) {
+    /// Paths that create a session; a stale cookie must not make them demand a CSRF token.
+    static let csrfExempt: Set<String> = ["/api/v1/auth/login", "/api/v1/auth/register"]
+
+    func respond(to incoming: HTTPRequest) -> (response: HTTPResponse, route: String) {
+        var request = incoming
+        let caller = authenticator.caller(for: request)
+        request.caller = caller
+        if !KernelResponder.csrfExempt.contains(request.path) {
+            do { try authenticator.checkCSRF(caller, request) } catch {
+                return (.error(error, requestId: request.requestId), "-")
+            }
+        }
         switch router.route(method: request.method, path: request.path) {
         case .matched(let match):
             var routed = request

@@ -27,6 +27,7 @@ public final class TestKernel: @unchecked Sendable {
         config.manifestsDirectory = (manifests ?? dir.appendingPathComponent("Manifests")).path
         config.pluginsDirectory = (plugins ?? dir.appendingPathComponent("Plugins")).path
         config.logLevel = .debug
+        config.auth.password = .testing // fast hashes; production uses .standard
         configure(&config)
         try FileManager.default.createDirectory(atPath: config.manifestsDirectory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: config.pluginsDirectory, withIntermediateDirectories: true)

@@ -111,3 +111,10 @@ extension KlikError {
         KlikError(status: 409, code: code, message: message)
     }
 }
+
+import KlikHTTP
+
+extension HTTPRequest {
+    /// The authenticated caller, if any (set by the kernel before handlers run).
+    public var authCaller: Caller? { caller as? Caller }
+}
