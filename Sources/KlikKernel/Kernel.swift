@@ -39,6 +39,7 @@ public final class Kernel: @unchecked Sendable {
                            audit: { [audit = plugins.audit] actor, action, target, detail, address in
                                audit.record(actor: actor, action: action, target: target, detail: detail, address: address)
                            })
+        plugins.directory = (auth.users, auth.agencies)
     }
 
     /// The port actually listened on (useful with port 0).

@@ -1,4 +1,5 @@
 import Foundation
+import KlikAuth
 import KlikCore
 import KlikLua
 import KlikStorage
@@ -38,6 +39,9 @@ struct HostAPI {
         try sandbox.installHostTable("__klik_host.kernel", functions: kernelFunctions())
         if manifest.permissions.contains(.storage), let store = runtime.store {
             try sandbox.installHostTable("__klik_host.db", functions: dbFunctions(store))
+        }
+        if manifest.permissions.contains(.usersRead), let directory = runtime.directory {
+            try sandbox.installHostTable("__klik_host.users", functions: UserLookup.functions(users: directory.users, agencies: directory.agencies))
         }
         try sandbox.runTrusted(source: Prelude.source, chunkName: "klik-prelude")
     }

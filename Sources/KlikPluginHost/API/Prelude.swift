@@ -49,9 +49,14 @@ if host.db then
   api.db = readonly("klik.db", db)
 end
 
+if host.users then
+  api.users = readonly("klik.users", { get = host.users.get, find = host.users.find })
+  api.opd = readonly("klik.opd", { list = host.users.opd_list })
+end
+
 -- Capabilities a manifest may declare; reaching for one that was not declared is an error.
 local capabilities = {
-  db = "storage", notify = "notify", sla = "sla", schedule = "schedule", users = "users:read", files = "files",
+  db = "storage", notify = "notify", sla = "sla", schedule = "schedule", users = "users:read", opd = "users:read", files = "files",
 }
 local denied = host.kernel.denied
 

@@ -1,4 +1,5 @@
 import Foundation
+import KlikAuth
 import KlikCore
 import KlikLua
 import KlikStorage
@@ -51,6 +52,8 @@ public final class PluginRegistry: @unchecked Sendable {
     public var pauseAfterTrips = 5
     /// Only these plugins (and their dependencies) are loaded when set (isolated plugin tests).
     public var only: Set<String>?
+    /// User and OPD lookups offered to plugins with `users:read` (set by the kernel before loading).
+    public var directory: (users: UserStore, agencies: AgencyStore)?
 
     private let entriesLock = NSLock()
     private var entries: [String: Entry] = [:]
@@ -219,6 +222,7 @@ public final class PluginRegistry: @unchecked Sendable {
         let stats = entriesLock.withLock { entries[manifest.id]?.stats } ?? PluginStats()
         let runtime = PluginRuntime(manifest: manifest, folder: folder, database: database, clock: clock, logger: logger,
                                     settings: merged, stats: stats, maxIdle: statesPerPlugin,
+                                    directory: manifest.permissions.contains(.usersRead) ? directory : nil,
                                     audit: { [audit] action, target, detail in
                                         audit.record(actor: "plugin:\(target)", action: action, target: target, detail: detail)
                                     })

@@ -1,4 +1,5 @@
 import Foundation
+import KlikAuth
 import KlikCore
 import KlikHTTP
 import KlikLua
@@ -46,6 +47,8 @@ public final class PluginRuntime: @unchecked Sendable {
     let settings: [String: JSONValue]
     let limits: LuaLimits
     let stats: PluginStats
+    /// Read-only user and OPD lookups for plugins with `users:read`.
+    let directory: (users: UserStore, agencies: AgencyStore)?
     let auditSink: @Sendable (String, String, [String: JSONValue]) -> Void
     private(set) var router: Router!
     private let poolLock = NSLock()
@@ -54,6 +57,7 @@ public final class PluginRuntime: @unchecked Sendable {
 
     init(manifest: PluginManifest, folder: URL, database: Database, clock: any Clock, logger: Logger,
          settings: [String: JSONValue], stats: PluginStats, maxIdle: Int,
+         directory: (users: UserStore, agencies: AgencyStore)? = nil,
          audit: @escaping @Sendable (String, String, [String: JSONValue]) -> Void) {
         self.manifest = manifest
         self.folder = folder
@@ -61,6 +65,7 @@ public final class PluginRuntime: @unchecked Sendable {
         self.logger = logger
         self.settings = settings
         self.stats = stats
+        self.directory = directory
         self.maxIdle = maxIdle
         self.auditSink = audit
         pluginLog = PluginLog(plugin: manifest.id, logger: logger)
@@ -149,11 +154,9 @@ public final class PluginRuntime: @unchecked Sendable {
     }
 
     func handle(_ spec: RouteSpec, _ request: HTTPRequest) throws -> HTTPResponse {
-        guard spec.access == .public else {
-            // Roles and sign-in arrive with the auth primitive; until then only public routes run.
-            throw KlikError(status: 401, code: "unauthenticated", message: "Silakan masuk / sign-in required")
-        }
-        let luaRequest = try RequestConversion.luaRequest(request, pluginPrefix: "/api/v1/\(manifest.id)")
+        let caller = request.authCaller
+        try AccessPolicy.check(spec.access, caller)
+        let luaRequest = try RequestConversion.luaRequest(request, pluginPrefix: "/api/v1/\(manifest.id)", user: AccessPolicy.luaUser(caller))
         do {
             let results = try call(spec.handler, [luaRequest], requestId: request.requestId)
             let response = try ResponseConversion.response(results.first ?? .nil_)
