@@ -12,6 +12,8 @@ Pemakaian / usage:
   klik plugin list                 daftar plugin / list plugins with their state
   klik plugin enable|disable|reload ID   ubah plugin di server yang berjalan / change a running server
   klik plugin schema               cetak JSON Schema manifest / print the manifest JSON Schema
+  klik user add --role R --name N [--email E] [--phone P] [--opd CODE]
+                                   buat akun; sandi dari prompt/stdin / create an account; password from prompt or stdin
   klik version                     versi / print the version
   klik --help                      bantuan ini / this help
 

@@ -28,6 +28,8 @@ case "backup":
     runBackup(rest, environment)
 case "plugin":
     runPlugin(rest, environment)
+case "user":
+    runUser(rest, environment)
 default:
     FileHandle.standardError.write(Data("klik: perintah tidak dikenal / unknown command '\(command)'\n\n\(usage)".utf8))
     exit(2)
