@@ -86,5 +86,8 @@ enum KernelRoutes {
             .text(metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         AuthRoutes.register(on: &routes, auth: kernel.auth)
+        AdminPluginRoutes.register(on: &routes, kernel: kernel)
+        AdminUserRoutes.register(on: &routes, auth: kernel.auth)
+        AdminKeyAuditRoutes.register(on: &routes, kernel: kernel)
     }
 }

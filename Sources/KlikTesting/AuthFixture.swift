@@ -48,13 +48,19 @@ public enum AuthFixture {
         { "method": "POST", "path": "/verifikasi", "handler": "verifikasi", "access": { "roles": ["kepala_opd", "admin"] } },
         { "method": "GET", "path": "/rekan", "handler": "rekan", "access": { "roles": ["petugas", "kepala_opd"] } }
       ],
-      "menu": { "title": { "id": "Uji akses", "en": "Access test" }, "icon": "lock", "order": 5, "audience": "user" }
+      "menu": { "title": { "id": "Uji akses", "en": "Access test" }, "icon": "lock", "order": 5, "audience": "user" },
+      "settings": {
+        "type": "object",
+        "properties": {
+          "salam": { "type": "string", "default": "Halo", "description": "Salam / greeting" }
+        }
+      }
     }
     """
 
     static let main = """
     local M = {}
-    function M.umum(req) return { json = { user = req.user or false } } end
+    function M.umum(req) return { json = { user = req.user or false, salam = klik.settings.get("salam") } } end
     function M.saya(req) return { json = { user = req.user, headers = req.headers } } end
     function M.opd(req) return { json = { opds = req.user.opds } } end
     function M.verifikasi(req) return { json = { ok = true, by = req.user.id } } end

@@ -24,6 +24,16 @@ enum RouteSupport {
         return caller
     }
 
+    /// Admin reads: `admin`, or `pimpinan` who sees everything but changes nothing.
+    static func adminRead(_ request: HTTPRequest) throws(KlikError) -> Caller {
+        try require(request, anyOf: [.admin, .pimpinan])
+    }
+
+    /// Admin changes: `admin` only.
+    static func adminWrite(_ request: HTTPRequest) throws(KlikError) -> Caller {
+        try require(request, anyOf: [.admin])
+    }
+
     /// Work run on the deferred pool; a thrown `KlikError` becomes its JSON error response.
     static func deferred(_ request: HTTPRequest, _ work: @escaping @Sendable () throws -> HTTPResponse) -> HTTPResponse {
         .deferred {

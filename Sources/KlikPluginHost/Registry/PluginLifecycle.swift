@@ -12,7 +12,7 @@ extension PluginRegistry {
     /// Loads (or reloads) one plugin from disk and swaps it in atomically; requests in flight
     /// finish on the old code. A new plugin folder and manifest are picked up the same way.
     @discardableResult
-    public func reload(_ id: String, actor: String = "kernel") -> PluginInfo? {
+    public func reload(_ id: String, actor: String = "kernel", address: String = "") -> PluginInfo? {
         lifecycleLock {
             let record = try? states.record(id)
             let file = directories.manifests.appendingPathComponent("\(id).json")
@@ -33,23 +33,23 @@ extension PluginRegistry {
                 }
             }
         }
-        audit.record(actor: actor, action: "plugin.reload", target: id)
+        audit.record(actor: actor, action: "plugin.reload", target: id, address: address)
         return list().first { $0.id == id }
     }
 
     /// Enables and loads a plugin.
     @discardableResult
-    public func enable(_ id: String, actor: String = "kernel") throws -> PluginInfo? {
+    public func enable(_ id: String, actor: String = "kernel", address: String = "") throws -> PluginInfo? {
         try persistEnabled(id, true)
-        audit.record(actor: actor, action: "plugin.enable", target: id)
-        return reload(id, actor: actor)
+        audit.record(actor: actor, action: "plugin.enable", target: id, address: address)
+        return reload(id, actor: actor, address: address)
     }
 
     /// Disables a plugin: its routes answer 404 from now on.
-    public func disable(_ id: String, actor: String = "kernel") throws {
+    public func disable(_ id: String, actor: String = "kernel", address: String = "") throws {
         try persistEnabled(id, false)
         lifecycleLock { markDisabled(id) }
-        audit.record(actor: actor, action: "plugin.disable", target: id)
+        audit.record(actor: actor, action: "plugin.disable", target: id, address: address)
     }
 
     private func persistEnabled(_ id: String, _ enabled: Bool) throws {

@@ -79,6 +79,9 @@ public final class PluginRegistry: @unchecked Sendable {
         }
     }
 
+    /// The last validated manifest of `id` (also for disabled or paused plugins).
+    public func manifest(_ id: String) -> PluginManifest? { entriesLock.withLock { entries[id]?.manifest } }
+
     public func status(_ id: String) -> PluginInfo.Status? { entriesLock.withLock { entries[id]?.status } }
 
     public func list() -> [PluginInfo] {
@@ -197,7 +200,7 @@ public final class PluginRegistry: @unchecked Sendable {
         do {
             let runtime = try build(manifest, settings: settings)
             update(id) { e in
-                e.manifest = manifest; e.runtime = runtime; e.enabled = true; e.status = .active; e.errors = []; e.seenRevision = revision
+                e.manifest = manifest; e.runtime = runtime; e.stats = runtime.stats; e.enabled = true; e.status = .active; e.errors = []; e.seenRevision = revision
             }
             try? states.report(id, status: "active", error: "", version: manifest.version.description, revision: revision)
             logger.info("plugin loaded", [("plugin", .string(id)), ("version", .string(manifest.version.description))])
