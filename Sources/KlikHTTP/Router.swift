@@ -31,11 +31,14 @@ public final class Router: Sendable {
     /// Collects routes, then freezes them into a `Router`.
     public struct Builder {
         private let root = Node()
+        /// Every `(method, pattern)` added, in order (for API descriptions).
+        public private(set) var routes: [(method: String, pattern: String)] = []
         public init() {}
 
         /// Adds `method pattern`; pattern segments are literals or `{name}`.
         /// A conflicting parameter name at the same place is a programming error.
         public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
+            routes.append((method.uppercased(), pattern))
             var node = root
             for segment in Router.segments(of: pattern) {
                 if segment.hasPrefix("{") && segment.hasSuffix("}") {

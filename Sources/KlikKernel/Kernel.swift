@@ -89,5 +89,7 @@ enum KernelRoutes {
         AdminPluginRoutes.register(on: &routes, kernel: kernel)
         AdminUserRoutes.register(on: &routes, auth: kernel.auth)
         AdminKeyAuditRoutes.register(on: &routes, kernel: kernel)
+        MenuRoutes.register(on: &routes, plugins: kernel.plugins)
+        OpenAPIRoutes.register(on: &routes, plugins: kernel.plugins) // last: it lists the routes above
     }
 }
