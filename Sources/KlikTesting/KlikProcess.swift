@@ -21,7 +21,8 @@ public final class KlikProcess: @unchecked Sendable {
         throw TestClientError(description: "klik executable not found near \(CommandLine.arguments[0]); run `swift build` first or set KLIK_BIN")
     }
 
-    public init(_ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil) throws {
+    /// `input`, when given, is written to the process's standard input, which is then closed.
+    public init(_ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil, input: String? = nil) throws {
         process.executableURL = try KlikProcess.executable()
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KLIK_") }
@@ -35,7 +36,13 @@ public final class KlikProcess: @unchecked Sendable {
             guard let self else { return }
             self.lock.withLock { self.collected.append(data) }
         }
+        let inputPipe = input.map { _ in Pipe() }
+        if let inputPipe { process.standardInput = inputPipe }
         try process.run()
+        if let inputPipe, let input {
+            inputPipe.fileHandleForWriting.write(Data(input.utf8))
+            try? inputPipe.fileHandleForWriting.close()
+        }
     }
 
     /// Everything the process wrote to standard error so far.
