@@ -16,7 +16,7 @@ mkdir -p "$out"
 port=18283
 data=$(mktemp -d)
 password="Bench-Sungai-Kampar-$RANDOM$RANDOM"
-printf '%s\n' "$password" | .build/release/klik user add --role admin --name Bench --email bench@pelalawan.test \
+printf '%s\n' "$password" | .build/release/klik user add --role admin --name "Penguji Beban" --email bench@pelalawan.test \
   --data "$data" --manifests "$data/m" --plugins "$data/p" >/dev/null 2>&1
 .build/release/klik serve --port $port --data "$data" --manifests "$data/m" --plugins "$data/p" 2>/dev/null & klik_pid=$!
 trap 'kill $klik_pid 2>/dev/null; rm -rf "$data"' EXIT

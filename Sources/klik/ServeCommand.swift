@@ -32,9 +32,10 @@ func runServe(_ args: [String], _ environment: [String: String]) {
         source.resume()
         return source
     }
-    stopping.wait()
+    // The sources must outlive the wait: `_ = sources` afterwards does not keep them alive in
+    // release builds, where they were freed at once and SIGTERM was ignored.
+    withExtendedLifetime(sources) { stopping.wait() }
     kernel.stop()
-    _ = sources
     exit(0)
 }
 
