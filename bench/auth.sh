@@ -34,15 +34,20 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '$login'
 LUA
 
+cpu() { awk '{print $14 + $15}' /proc/$klik_pid/stat; } # server CPU in clock ticks
+hz=$(getconf CLK_TCK)
 run() { # name url [script] [connections]
   local script=()
   [ -n "${3:-}" ] && script=(-s "$3")
+  local before; before=$(cpu)
   wrk -t1 -c"${4:-$connections}" -d"${seconds}s" --latency "${script[@]}" "$2" > "$out/$1.txt"
   rps=$(awk '/^Requests\/sec/ {print $2}' "$out/$1.txt")
   p50=$(awk '$1=="50%" {print $2}' "$out/$1.txt")
   p99=$(awk '$1=="99%" {print $2}' "$out/$1.txt")
   non2xx=$(awk '/Non-2xx/ {print $5}' "$out/$1.txt")
-  echo "$1 $rps $p50 $p99 ${non2xx:-0}"
+  requests=$(awk '/requests in/ {print $1}' "$out/$1.txt")
+  us=$(awk -v t=$(( $(cpu) - before )) -v n="$requests" -v hz="$hz" 'BEGIN { printf "%.2f", 1e6 * t / hz / n }')
+  echo "$1 $rps $p50 $p99 ${non2xx:-0} $us"
 }
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, wrk -t1 -c$connections -d${seconds}s, $rounds rounds"
@@ -54,8 +59,11 @@ for r in $(seq "$rounds"); do
 done
 results+=("$(run login http://127.0.0.1:$port/api/v1/auth/login "$out/login.lua" 4)")
 printf '%s\n' "${results[@]}" | awk '
-  { n[$1]++; rps[$1]+=$2; print $1 ": " $2 " req/s, p50 " $3 ", p99 " $4 ", non-2xx " $5 }
+  { n[$1]++; rps[$1]+=$2; us[$1]+=$6; print $1 ": " $2 " req/s, p50 " $3 ", p99 " $4 ", non-2xx " $5 ", server CPU " $6 " us/request" }
   END { a=rps["anonymous_healthz"]/n["anonymous_healthz"]; b=rps["bearer_healthz"]/n["bearer_healthz"];
         m=rps["bearer_me"]/n["bearer_me"];
+        ua=us["anonymous_healthz"]/n["anonymous_healthz"]; ub=us["bearer_healthz"]/n["bearer_healthz"]; um=us["bearer_me"]/n["bearer_me"];
         printf "mean: anonymous /healthz %.0f, bearer /healthz %.0f (%.1f%% of anonymous), bearer /api/v1/me %.0f (%.1f%%) req/s; sign-in %.1f/s\n",
-               a, b, 100*b/a, m, 100*m/a, rps["login"] }'
+               a, b, 100*b/a, m, 100*m/a, rps["login"];
+        printf "server CPU per request: anonymous /healthz %.2f us, bearer /healthz %.2f us (%+.1f%%), bearer /api/v1/me %.2f us (%+.1f%%); sign-in %.0f us\n",
+               ua, ub, 100*(ub-ua)/ua, um, 100*(um-ua)/ua, us["login"] }'

@@ -1,3 +1,5 @@
+import KlikCore
+
 /// Auth settings of the kernel; a plain value with documented defaults.
 public struct AuthOptions: Sendable {
     /// argon2id cost; default libsodium INTERACTIVE (2 passes, 64 MiB).
@@ -16,5 +18,4 @@ public struct AuthOptions: Sendable {
 
 /// Receives security-relevant events for the audit log: actor, action, target, detail, address.
 public typealias AuditSink = @Sendable (_ actor: String, _ action: String, _ target: String,
-                                        _ detail: [String: KlikCore.JSONValue], _ address: String) -> Void
-import KlikCore
+                                        _ detail: [String: JSONValue], _ address: String) -> Void

@@ -94,6 +94,14 @@ import KlikTesting
         #expect(!(try send("GET", "/api/v1/admin/users").text.contains("argon2")))
     }
 
+    @Test func theLastActiveAdminCannotBeRemoved() throws {
+        let me = try JSONParser.parse(send("GET", "/api/v1/me").body)["user"]?["id"]?.stringValue ?? ""
+        let demote = try send("PUT", "/api/v1/admin/users/\(me)/roles", json: #"{"roles": ["warga"]}"#)
+        #expect(demote.status == 409)
+        #expect(try send("POST", "/api/v1/admin/users/\(me)/disable").status == 409)
+        #expect(try JSONParser.parse(send("GET", "/api/v1/me").body)["user"]?["roles"] == ["admin"])
+    }
+
     @Test func apiKeysAreShownOnceStoredHashedAndRevocable() throws {
         let created = try send("POST", "/api/v1/admin/api-keys", json: #"{"name": "Open311 kota", "scopes": ["open311:write"]}"#)
         #expect(created.status == 201)

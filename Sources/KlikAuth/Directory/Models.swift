@@ -1,4 +1,5 @@
 import KlikCore
+import KlikHTTP
 
 /// The roles the kernel knows (DOMAIN.md): citizens, agency officers and heads, district IT,
 /// and the regent's office (reads everything, changes nothing operational).
@@ -111,8 +112,6 @@ extension KlikError {
         KlikError(status: 409, code: code, message: message)
     }
 }
-
-import KlikHTTP
 
 extension HTTPRequest {
     /// The authenticated caller, if any (set by the kernel before handlers run).

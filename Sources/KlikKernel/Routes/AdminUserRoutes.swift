@@ -53,6 +53,7 @@ enum AdminUserRoutes {
             let caller = try RouteSupport.adminWrite(request)
             let target = try user(auth, request.params["id"] ?? "")
             let roles = try parseRoles(try BodyFields(request).strings("roles") ?? [])
+            if target.has(.admin), !roles.contains(.admin) { try keepOneAdmin(auth, losing: target) }
             try auth.users.setRoles(target.id, roles)
             auth.authenticator.invalidate(userId: target.id)
             auth.record(caller.actor, "user.roles", "user:" + target.id, ["before": .array(target.roles.map { .string($0.rawValue) }),
@@ -63,6 +64,7 @@ enum AdminUserRoutes {
             routes.add("POST", "/api/v1/admin/users/{id}/" + action) { request in
                 let caller = try RouteSupport.adminWrite(request)
                 let target = try user(auth, request.params["id"] ?? "")
+                if disabled, target.has(.admin) { try keepOneAdmin(auth, losing: target) }
                 try auth.users.setDisabled(target.id, disabled)
                 if disabled { auth.authenticator.invalidate(digests: try auth.sessions.revokeAll(userId: target.id)) }
                 auth.authenticator.invalidate(userId: target.id)
@@ -76,6 +78,15 @@ enum AdminUserRoutes {
     static func user(_ auth: AuthService, _ id: String) throws -> User {
         guard let found = try auth.users.user(id) else { throw KlikError.notFound("Pengguna tidak ditemukan / no such user") }
         return found
+    }
+
+    /// Refuses (409) a change that would leave no active admin: nobody could administer Klik
+    /// any more except through `klik user add` on the server.
+    static func keepOneAdmin(_ auth: AuthService, losing target: User) throws {
+        let others = try auth.users.search(role: .admin, limit: 1000).filter { !$0.disabled && $0.id != target.id }
+        guard !others.isEmpty else {
+            throw KlikError.conflict("Admin aktif terakhir tidak dapat dilepas / the last active admin cannot be removed", code: "last_admin")
+        }
     }
 
     static func parseRoles(_ names: [String]) throws(KlikError) -> [Role] {

@@ -1,3 +1,4 @@
+import Foundation
 import KlikAuth
 import KlikCore
 import KlikHTTP
@@ -84,5 +85,3 @@ struct BodyFields {
         return list.compactMap(\.stringValue)
     }
 }
-
-import Foundation
