@@ -68,8 +68,9 @@ public struct Agency: Sendable, Equatable {
 }
 
 /// Who is calling: a signed-in user (session by bearer header or cookie) or an integration's
-/// API key. Resolved by the kernel before any handler or plugin runs.
-public struct Caller: Sendable {
+/// API key. Resolved by the kernel before any handler or plugin runs. A class: immutable,
+/// shared from the session cache, and stored in `HTTPRequest.caller` without boxing.
+public final class Caller: Sendable {
     public enum Credential: Sendable, Equatable {
         /// A session; `viaCookie` callers must send `X-CSRF-Token` on writes.
         case session(id: String, viaCookie: Bool, csrfDigest: String)

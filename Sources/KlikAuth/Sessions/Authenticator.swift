@@ -18,7 +18,7 @@ public final class Authenticator: @unchecked Sendable {
     /// Seconds a resolved session stays cached (keyed by the token itself).
     let cacheSeconds: Double
     private let lock = NSLock()
-    private var cache: [String: (user: User, record: SessionRecord, at: UInt64)] = [:]
+    private var cache: [String: (bearer: Caller, cookie: Caller, digest: String, userId: String, at: UInt64)] = [:]
 
     public init(users: UserStore, sessions: SessionStore, apiKeys: APIKeyStore, cacheSeconds: Double = 10) {
         self.users = users
@@ -28,14 +28,14 @@ public final class Authenticator: @unchecked Sendable {
     }
 
     public func caller(for request: HTTPRequest) -> Caller? {
-        if let auth = request.header("authorization") {
+        if let auth = request.headers["authorization"] {
             let parts = auth.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
             let token = parts[1].trimmingCharacters(in: .whitespaces)
             return token.hasPrefix("klk_") ? apiKeyCaller(token) : sessionCaller(token, viaCookie: false)
         }
-        if let key = request.header("x-api-key") { return apiKeyCaller(key) }
-        if let cookie = request.header("cookie"), let token = Cookies.value(Authenticator.sessionCookie, in: cookie) {
+        if let key = request.headers["x-api-key"] { return apiKeyCaller(key) }
+        if let cookie = request.headers["cookie"], let token = Cookies.value(Authenticator.sessionCookie, in: cookie) {
             return sessionCaller(token, viaCookie: true)
         }
         return nil
@@ -56,7 +56,7 @@ public final class Authenticator: @unchecked Sendable {
         // Hot path: a session seen in the last few seconds costs a dictionary lookup, not a digest
         // and a database read (keys live only in this process's memory, like the request itself).
         if let hit = lock.withLock({ cache[token] }), Double(now - hit.at) / 1e9 < cacheSeconds {
-            return Caller(user: hit.user, credential: .session(id: hit.record.digest, viaCookie: viaCookie, csrfDigest: hit.record.csrfDigest))
+            return viaCookie ? hit.cookie : hit.bearer
         }
         let digest = Sodium.digest(token)
         guard let record = try? sessions.find(digest: digest), let user = try? users.user(record.userId), !user.disabled else {
@@ -64,11 +64,13 @@ public final class Authenticator: @unchecked Sendable {
             return nil
         }
         sessions.touch(record)
+        let bearer = Caller(user: user, credential: .session(id: digest, viaCookie: false, csrfDigest: record.csrfDigest))
+        let cookie = Caller(user: user, credential: .session(id: digest, viaCookie: true, csrfDigest: record.csrfDigest))
         lock.withLock {
             if cache.count > 50_000 { cache.removeAll() }
-            cache[token] = (user, record, now)
+            cache[token] = (bearer, cookie, digest, user.id, now)
         }
-        return Caller(user: user, credential: .session(id: digest, viaCookie: viaCookie, csrfDigest: record.csrfDigest))
+        return viaCookie ? cookie : bearer
     }
 
     private func apiKeyCaller(_ key: String) -> Caller? {
@@ -79,12 +81,12 @@ public final class Authenticator: @unchecked Sendable {
     /// Forgets cached sessions (after a revocation).
     public func invalidate(digests: [String]) {
         let gone = Set(digests)
-        lock.withLock { cache = cache.filter { !gone.contains($0.value.record.digest) } }
+        lock.withLock { cache = cache.filter { !gone.contains($0.value.digest) } }
     }
 
     /// Forgets every cached session of a user (roles changed, disabled, password changed).
     public func invalidate(userId: String) {
-        lock.withLock { cache = cache.filter { $0.value.user.id != userId } }
+        lock.withLock { cache = cache.filter { $0.value.userId != userId } }
     }
 }
 
