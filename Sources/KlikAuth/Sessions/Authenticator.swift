@@ -29,9 +29,7 @@ public final class Authenticator: @unchecked Sendable {
 
     public func caller(for request: HTTPRequest) -> Caller? {
         if let auth = request.headers["authorization"] {
-            let parts = auth.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-            let token = parts[1].trimmingCharacters(in: .whitespaces)
+            guard let token = Authenticator.bearerToken(auth) else { return nil }
             return token.hasPrefix("klk_") ? apiKeyCaller(token) : sessionCaller(token, viaCookie: false)
         }
         if let key = request.headers["x-api-key"] { return apiKeyCaller(key) }
@@ -41,10 +39,21 @@ public final class Authenticator: @unchecked Sendable {
         return nil
     }
 
+    /// The token of `Bearer <token>` (scheme case-insensitive), without allocating on the usual form.
+    static func bearerToken(_ header: String) -> String? {
+        if header.hasPrefix("Bearer "), !header.hasSuffix(" ") { return String(header.dropFirst(7)) }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].trimmingCharacters(in: .whitespaces)
+    }
+
     /// Cookie-authenticated writes must echo the session's CSRF token in `X-CSRF-Token`.
     public func checkCSRF(_ caller: Caller?, _ request: HTTPRequest) throws(KlikError) {
-        guard case .session(_, true, let expected) = caller?.credential,
-              ["POST", "PUT", "PATCH", "DELETE"].contains(request.method.uppercased()) else { return }
+        switch request.method {
+        case "POST", "PUT", "PATCH", "DELETE": break
+        default: return
+        }
+        guard case .session(_, true, let expected) = caller?.credential else { return }
         guard let sent = request.header(Authenticator.csrfHeader), Sodium.constantTimeEqual(Sodium.digest(sent), expected) else {
             throw KlikError(status: 403, code: "csrf", message: "Token CSRF hilang atau salah / missing or wrong X-CSRF-Token header")
         }
