@@ -37,6 +37,7 @@ serve: build
 
 test: build-debug
 	$(SWIFT) test
+	.build/debug/klik plugin test --manifests Manifests --plugins Plugins
 
 bench: bench-deps build
 	bench/run.sh
