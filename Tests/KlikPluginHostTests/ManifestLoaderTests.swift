@@ -160,3 +160,21 @@ import Testing
         #expect(out.map(\.description) == ["$.settings.properties.n.description: is required", "$.settings.properties.n.default: is required"])
     }
 }
+
+@Suite struct ManifestLoaderRobustnessTests {
+    @Test func oddShapesAreReportedNotCrashedOn() throws {
+        let fx = try Fixture()
+        try fx.plugin("lapor")
+        let shapes: [JSONValue] = [
+            [], "x", nil, 3,
+            Sample.manifest("lapor", ["routes": [1, ["path": 3, "method": [], "handler": nil]], "collections": "c",
+                                      "depends": [1], "limits": ["cpu_ms": .number(1.5)], "settings": [], "menu": 0]),
+            Sample.manifest("lapor", ["collections": [["name": "c", "fields": [1], "indexes": [["fields": [2]]], "seed": 5]]]),
+        ]
+        for shape in shapes {
+            let out = try fx.violations(shape, file: "lapor.json")
+            #expect(!out.isEmpty, "\(JSONWriter.string(shape))")
+        }
+        #expect(try fx.violations([], file: "lapor.json").map(\.description) == ["$: must be an object (found array)"])
+    }
+}

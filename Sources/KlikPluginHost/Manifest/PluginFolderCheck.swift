@@ -64,6 +64,7 @@ enum PluginFolderCheck {
         return out
     }
 
+    /// What a directory entry is.
     enum Kind { case regular, directory, symlink, other }
 
     private static func lstatKind(_ path: String) -> Kind? {
