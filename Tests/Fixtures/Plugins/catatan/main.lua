@@ -13,12 +13,18 @@ end
 
 function M.version(_) return { json = { version = VERSION } } end
 
---- Busy for about the number of milliseconds in ?ms (under the 1 s budget), then answers.
+--- Busy for ?n loop iterations (default 10 million: a few hundred milliseconds), then answers.
 function M.slow(req)
-  local until_t = klik.time.now() + (tonumber(req.query.ms) or 300) / 1000
-  local spins = 0
-  while klik.time.now() < until_t do spins = spins + 1 end
-  return { json = { version = VERSION, spins = spins } }
+  local n = math.tointeger(tonumber(req.query.n)) or 10000000
+  local x = 0
+  for i = 1, n do x = x + i end
+  return { json = { version = VERSION, sum = x } }
+end
+
+--- Waits (within the 1 s budget) until a note exists: lets a test hold a request in flight.
+function M.wait_for_note(_)
+  while klik.db.count("notes") == 0 do end
+  return { json = { version = VERSION } }
 end
 
 function M.boom(_)
