@@ -7,6 +7,7 @@ import KlikTesting
 @Suite struct JSONArrayKernelTests {
     @Test func emptyArraysEncodeAsArrays() throws {
         let ws = try PluginWorkspace()
+        defer { ws.remove() }
         try ws.write(id: "lists", handlers: [
             ("found", "return { json = { items = klik.db.find('things').items } }"),
             ("marked", "return { json = { items = klik.json.array({}), plain = {} } }"),

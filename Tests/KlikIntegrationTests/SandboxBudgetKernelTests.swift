@@ -16,6 +16,7 @@ import KlikTesting
     /// unbounded C functions fail at once with 500 `plugin_error`.
     @Test func timeBudget() throws {
         let ws = try PluginWorkspace()
+        defer { ws.remove() }
         try ws.writeBenign()
         try ws.write(id: "spin", handlers: [
             ("c03", "pcall(function() debug.sethook() end) while true do end"),
@@ -97,6 +98,7 @@ import KlikTesting
     /// Cases 18-23, 30, 32: memory bombs end in a clean 503/500; deep stacks in a clean error.
     @Test func memoryAndStack() throws {
         let ws = try PluginWorkspace()
+        defer { ws.remove() }
         try ws.writeBenign()
         try ws.write(id: "bomb", handlers: [
             ("c18", "local t = {} for i = 1, 1e9 do t[i] = i end"),
@@ -200,6 +202,7 @@ import KlikTesting
     /// `plugin_paused`, status paused, an audit row; its neighbours keep serving.
     @Test func pauseAfterRepeatedBudgetTrips() throws {
         let ws = try PluginWorkspace()
+        defer { ws.remove() }
         try ws.writeBenign()
         try ws.write(id: "spinner", handlers: [("spin", "while true do end"), ("ok", "return { json = { ok = true } }")],
                      limits: #"{ "cpu_ms": 20 }"#)
@@ -229,6 +232,7 @@ import KlikTesting
     /// After a budget trip the poisoned state is discarded: the next requests get fresh states.
     @Test func poisonedStateIsDiscarded() throws {
         let ws = try PluginWorkspace()
+        defer { ws.remove() }
         try ws.writeBenign()
         try ws.write(id: "once", handlers: [
             ("spin", "calls = (calls or 0) + 1 while true do end"),

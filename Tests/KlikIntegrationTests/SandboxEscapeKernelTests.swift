@@ -11,6 +11,7 @@ import KlikTesting
     /// Cases 1-8, 24, 25, 27, 28: one hostile plugin, one route per case.
     @Test func escapesAndLeaks() throws {
         let ws = try PluginWorkspace()
+        defer { ws.remove() }
         try ws.writeBenign()
         try ws.write(id: "hostile", handlers: [
             ("c01", """
@@ -117,6 +118,7 @@ import KlikTesting
     /// Case 26: a print/warn/klik.log flood leaves a bounded number of lines and a summary.
     @Test func case26_logFloodIsBounded() throws {
         let ws = try PluginWorkspace()
+        defer { ws.remove() }
         try ws.writeBenign()
         try ws.write(id: "flood", handlers: [
             ("prints", "for i = 1, 20000 do print('line', i) end warn('w') return { json = { done = true } }"),
@@ -139,6 +141,7 @@ import KlikTesting
     /// Case 29: an undeclared capability and another plugin's collection are refused and audited.
     @Test func case29_permissionsAreEnforcedAndAudited() throws {
         let ws = try PluginWorkspace()
+        defer { ws.remove() }
         try ws.writeBenign()
         try ws.write(id: "nostore", handlers: [
             ("db", "return { json = klik.db.find('notes') }"),

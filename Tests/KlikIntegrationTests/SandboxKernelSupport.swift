@@ -59,6 +59,9 @@ struct PluginWorkspace {
         try text.write(to: manifests.appendingPathComponent("\(file).json"), atomically: true, encoding: .utf8)
     }
 
+    /// Deletes the folder (after the kernel over it has stopped).
+    func remove() { try? FileManager.default.removeItem(at: root) }
+
     /// A kernel over this workspace.
     func start(configure: @escaping (inout KernelConfiguration) -> Void = { _ in }) throws -> TestKernel {
         try TestKernel(manifests: manifests, plugins: plugins, directory: root, configure: configure)

@@ -10,6 +10,7 @@ import KlikTesting
 @Suite struct SandboxManifestKernelTests {
     @Test func case31_manifestAttacksAreRefusedAndOthersLoad() throws {
         let ws = try PluginWorkspace()
+        defer { ws.remove() }
         try ws.writeBenign()
         let ok = ("ok", "return { json = { ok = true } }")
 
