@@ -35,7 +35,7 @@ import KlikTesting
         // an oversized plugin (a sparse file: its size counts, not its blocks)
         let big = try ws.write(id: "huge", handlers: [ok])
         let blob = big.appendingPathComponent("blob.bin")
-        FileManager.default.createFile(atPath: blob.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: blob.path, contents: nil))
         let handle = try FileHandle(forWritingTo: blob)
         try handle.truncate(atOffset: UInt64(ManifestLoader.maxPluginBytes + 1))
         try handle.close()
