@@ -7,7 +7,7 @@
 #include <limits.h>
 #include <stdio.h>
 
-const char KLIK_KEY_ENV, KLIK_KEY_MODULE, KLIK_KEY_LOADED, KLIK_KEY_PROXIES, KLIK_KEY_KILL;
+const char KLIK_KEY_ENV, KLIK_KEY_MODULE, KLIK_KEY_LOADED, KLIK_KEY_PROXIES, KLIK_KEY_KILL, KLIK_KEY_JSON_ARRAY;
 
 uint64_t klik_now_ns(void) {
     struct timespec ts;
@@ -75,6 +75,7 @@ static int klik_setup(lua_State *L) {
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KLIK_KEY_LOADED);
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KLIK_KEY_PROXIES);
+    klik_json_array_setup(L);
     return klik_build_env(L);
 }
 

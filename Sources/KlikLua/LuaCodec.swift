@@ -5,13 +5,15 @@ enum LuaCodec {
 
     static func encode(array values: [LuaValue]) -> [UInt8] {
         var out: [UInt8] = []
-        encode(.array(values), into: &out, allowEmptyArray: true)
+        encode(.array(values), into: &out)
         return out
     }
 
+    /// An empty `.array` stays an array (tag 6, 0 elements): Lua gets a table marked as a
+    /// JSON array, which converts back to `.array([])`.
     static func encode(_ value: LuaValue) -> [UInt8] {
         var out: [UInt8] = []
-        encode(value, into: &out, allowEmptyArray: false)
+        encode(value, into: &out)
         return out
     }
 
@@ -24,7 +26,7 @@ enum LuaCodec {
         for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
     }
 
-    private static func encode(_ value: LuaValue, into out: inout [UInt8], allowEmptyArray: Bool) {
+    private static func encode(_ value: LuaValue, into out: inout [UInt8]) {
         switch value {
         case .nil_: out.append(0)
         case .bool(let b): out.append(b ? 2 : 1)
@@ -33,14 +35,13 @@ enum LuaCodec {
         case .string(let s): let u = Array(s.utf8); out.append(5); put32(u.count, &out); out += u
         case .bytes(let b): out.append(5); put32(b.count, &out); out += b
         case .array(let a):
-            if a.isEmpty && !allowEmptyArray { out.append(7); put32(0, &out); return }
             out.append(6); put32(a.count, &out)
-            for v in a { encode(v, into: &out, allowEmptyArray: false) }
+            for v in a { encode(v, into: &out) }
         case .table(let t):
             out.append(7); put32(t.count, &out)
             for (k, v) in t.sorted(by: { $0.key < $1.key }) {
-                encode(.string(k), into: &out, allowEmptyArray: false)
-                encode(v, into: &out, allowEmptyArray: false)
+                encode(.string(k), into: &out)
+                encode(v, into: &out)
             }
         }
     }

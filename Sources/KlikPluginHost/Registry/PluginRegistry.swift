@@ -195,6 +195,7 @@ public final class PluginRegistry: @unchecked Sendable {
             let runtime = try build(manifest, settings: settings)
             update(id) { e in
                 e.manifest = manifest; e.runtime = runtime; e.enabled = true; e.status = .active; e.errors = []; e.seenRevision = revision
+                e.stats = runtime.stats   // a first load has no entry yet: keep the counters the runtime updates
             }
             try? states.report(id, status: "active", error: "", version: manifest.version.description, revision: revision)
             logger.info("plugin loaded", [("plugin", .string(id)), ("version", .string(manifest.version.description))])

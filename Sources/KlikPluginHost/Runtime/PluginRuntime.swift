@@ -144,6 +144,7 @@ public final class PluginRuntime: @unchecked Sendable {
             }
             state.context.requestId = "-"
             checkin(state)
+            pluginLog.flushDropped()
         }
         return try state.sandbox.call(function, args)
     }
