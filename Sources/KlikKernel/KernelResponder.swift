@@ -1,5 +1,6 @@
 import KlikCore
 import KlikHTTP
+import KlikPluginHost
 
 /// Answers kernel routes from the router, hands other paths to the fallback (the plugin host),
 /// and turns every failure into a JSON error with the right status.
@@ -10,6 +11,9 @@ struct KernelResponder: HTTPResponder {
     let logger: Logger
 
     func respond(to request: HTTPRequest) -> (response: HTTPResponse, route: String) {
+        // Plugin ids never equal the kernel's own /api/v1/ names (they are reserved), so plugin
+        // paths go straight to the plugin host.
+        if request.path.hasPrefix(PluginDispatcher.prefix), let handled = fallback(request) { return handled }
         switch router.route(method: request.method, path: request.path) {
         case .matched(let match):
             var routed = request
@@ -29,7 +33,6 @@ struct KernelResponder: HTTPResponder {
                                   headers: [("Allow", allowed.joined(separator: ", "))])
             return (.error(error, requestId: request.requestId), "-")
         case .notFound:
-            if let handled = fallback(request) { return handled }
             return (.error(.notFound(), requestId: request.requestId), "-")
         }
     }

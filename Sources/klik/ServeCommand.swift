@@ -22,19 +22,12 @@ func runServe(_ args: [String], _ environment: [String: String]) {
         fail("\(error)")
     }
 
-    signal(SIGTERM, SIG_IGN)
-    signal(SIGINT, SIG_IGN)
-    signal(SIGPIPE, SIG_IGN)
-    let stopping = DispatchSemaphore(value: 0)
-    let sources = [SIGTERM, SIGINT].map { sig -> DispatchSourceSignal in
-        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-        source.setEventHandler { stopping.signal() }
-        source.resume()
-        return source
-    }
-    stopping.wait()
+    // SIGTERM and SIGINT were blocked in every thread before any was started (see main.swift);
+    // the main thread takes them here, so no worker thread can swallow them.
+    var signals = TerminationSignals.set
+    var received: Int32 = 0
+    sigwait(&signals, &received)
     kernel.stop()
-    _ = sources
     exit(0)
 }
 

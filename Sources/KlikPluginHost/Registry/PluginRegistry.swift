@@ -47,6 +47,9 @@ public final class PluginRegistry: @unchecked Sendable {
     public let audit: AuditLog
     let states: PluginStateStore
     let statesPerPlugin: Int
+    /// Ids the kernel uses under `/api/v1/`; no plugin may take them.
+    public static let reservedIds: Set<String> = ["admin", "auth", "me", "menu", "files", "events", "kernel", "plugins", "users", "opd"]
+
     /// Budget trips within a minute after which a plugin is paused.
     public var pauseAfterTrips = 5
     /// Only these plugins (and their dependencies) are loaded when set (isolated plugin tests).
@@ -137,6 +140,10 @@ public final class PluginRegistry: @unchecked Sendable {
             var manifests: [PluginManifest] = []
             var failures: [String: [String]] = [:]
             for id in discover() {
+                if PluginRegistry.reservedIds.contains(id) {
+                    failures[id] = ["Manifests/\(id).json: $.id: '\(id)' is reserved by the kernel"]
+                    continue
+                }
                 switch ManifestLoader.load(file: directories.manifests.appendingPathComponent("\(id).json"), pluginsDirectory: directories.plugins) {
                 case .success(let m): manifests.append(m)
                 case .failure(let f): failures[id] = f.violations.map { "\(f.file): \($0)" }
