@@ -1,5 +1,5 @@
 /// A Lua value as it crosses the bridge: plain data only (no functions, userdata, threads).
-public indirect enum LuaValue: Sendable, Equatable {
+public enum LuaValue: Sendable, Equatable {
     case nil_
     case bool(Bool)
     case integer(Int64)

@@ -48,6 +48,8 @@ public final class PluginRuntime: @unchecked Sendable {
     let stats: PluginStats
     let auditSink: @Sendable (String, String, [String: JSONValue]) -> Void
     private(set) var router: Router!
+    /// Where the plugin's routes are served: `/api/v1/<id>`.
+    let mountPath: String
     private let poolLock = NSLock()
     private var idle: [PluginState] = []
     private let maxIdle: Int
@@ -64,6 +66,7 @@ public final class PluginRuntime: @unchecked Sendable {
         self.maxIdle = maxIdle
         self.auditSink = audit
         pluginLog = PluginLog(plugin: manifest.id, logger: logger)
+        mountPath = "/api/v1/" + manifest.id
         var limits = LuaLimits()
         if let cpu = manifest.limits.cpuMilliseconds { limits.callBudget = .milliseconds(cpu) }
         if let mb = manifest.limits.memoryMegabytes { limits.memoryBytes = mb << 20 }
@@ -154,7 +157,7 @@ public final class PluginRuntime: @unchecked Sendable {
             // Roles and sign-in arrive with the auth primitive; until then only public routes run.
             throw KlikError(status: 401, code: "unauthenticated", message: "Silakan masuk / sign-in required")
         }
-        let luaRequest = try RequestConversion.luaRequest(request, pluginPrefix: "/api/v1/\(manifest.id)")
+        let luaRequest = try RequestConversion.luaRequest(request, pluginPrefix: mountPath)
         do {
             let results = try call(spec.handler, [luaRequest], requestId: request.requestId)
             let response = try ResponseConversion.response(results.first ?? .nil_)
