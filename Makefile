@@ -41,6 +41,7 @@ test: build-debug
 
 bench: bench-deps build
 	bench/run.sh
+	bench/plugin.sh
 
 clean:
 	rm -rf .build
