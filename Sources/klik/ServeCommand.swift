@@ -13,12 +13,15 @@ func runServe(_ args: [String], _ environment: [String: String]) {
     } catch { fail("\(error)", code: 2) }
 
     let kernel: Kernel
+    let logSink = BufferedStandardErrorSink()
     do {
-        kernel = try Kernel(configuration: config)
+        kernel = try Kernel(configuration: config, logSink: logSink)
         try kernel.start()
     } catch let error as KlikError {
+        logSink.stop()
         fail(error.message)
     } catch {
+        logSink.stop()
         fail("\(error)")
     }
 
@@ -28,6 +31,7 @@ func runServe(_ args: [String], _ environment: [String: String]) {
     var received: Int32 = 0
     sigwait(&signals, &received)
     kernel.stop()
+    logSink.stop()
     exit(0)
 }
 
