@@ -9,6 +9,7 @@ BENCH_DEPS  = wrk gcc
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST       ?= 127.0.0.1
 PORT       ?= 8080
+DATA       ?= data
 
 .PHONY: deps bench-deps build build-debug serve test bench clean
 
@@ -33,13 +34,15 @@ build-debug: deps
 	$(SWIFT) build
 
 serve: build
-	.build/release/klik serve --host $(HOST) --port $(PORT) --data data --manifests Manifests --plugins Plugins
+	.build/release/klik serve --host $(HOST) --port $(PORT) --data $(DATA) --manifests Manifests --plugins Plugins
 
 test: build-debug
 	$(SWIFT) test
+	.build/debug/klik plugin test --manifests Manifests --plugins Plugins
 
 bench: bench-deps build
 	bench/run.sh
+	bench/plugin.sh
 
 clean:
 	rm -rf .build

@@ -232,6 +232,7 @@ int klik_build_env(lua_State *L) {
     static const luaL_Reg wrapped[] = { { "pcall", k_pcall }, { "xpcall", k_xpcall }, { "tostring", k_tostring },
         { "setmetatable", k_setmetatable }, { "rawset", k_rawset }, { "collectgarbage", k_collectgarbage },
         { "load", k_load }, { "print", klik_print }, { "warn", klik_warn }, { "require", klik_require },
+        { "__klik_json_array", klik_json_array },   // captured and hidden by the kernel prelude
         { NULL, NULL } };
 
     int g = open_lib(L, "_G", luaopen_base);

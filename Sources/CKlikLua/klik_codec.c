@@ -1,6 +1,8 @@
 // Binary value codec between Lua and Swift. Tags: 0 nil, 1 false, 2 true, 3 int64 (LE),
 // 4 double (LE bits), 5 string (u32 length + bytes), 6 array (u32 n + values),
 // 7 table (u32 n + key/value pairs; keys are strings or integers).
+// An empty Lua table is a table (7) unless it carries the JSON-array marker metatable; an empty
+// array (6 with 0 elements) decodes to a table carrying that marker, so `[]` round-trips.
 // The encoder only reads (it never raises); the decoder pushes and may raise.
 #include "klik_internal.h"
 #include <stdlib.h>
@@ -10,6 +12,35 @@
 #define KLIK_MAX_OUTPUT ((size_t)64 << 20)   /* shared subtables can multiply the size */
 
 void klik_buf_free(klik_buf *b) { free(b->p); b->p = NULL; b->len = b->cap = 0; }
+
+void klik_json_array_setup(lua_State *L) {
+    lua_createtable(L, 0, 1);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");   // getmetatable answers false; setmetatable refuses
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KLIK_KEY_JSON_ARRAY);
+}
+
+/// True when the table at idx carries the JSON-array marker. Never raises (no allocation).
+static int is_marked_array(lua_State *L, int idx) {
+    if (!lua_getmetatable(L, idx)) return 0;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KLIK_KEY_JSON_ARRAY);
+    int marked = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    return marked;
+}
+
+int klik_json_array(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    if (lua_getmetatable(L, 1)) {
+        lua_pop(L, 1);
+        if (is_marked_array(L, 1)) return 1;   // already an array: nothing to change
+        return luaL_error(L, "klik.json.array: the table already has a metatable");
+    }
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KLIK_KEY_JSON_ARRAY);
+    lua_setmetatable(L, 1);
+    return 1;
+}
 
 static int put(klik_buf *b, const void *src, size_t n) {
     if (b->len + n > KLIK_MAX_OUTPUT) { b->err = "value is too large to pass to the host"; return 0; }
@@ -63,6 +94,7 @@ static int encode_table(lua_State *L, int idx, klik_buf *b, int depth, const voi
         lua_pop(L, 1);
     }
     if (count > UINT32_MAX) { b->err = "table is too large"; return 0; }
+    if (count == 0 && is_marked_array(L, idx)) return put_u8(b, 6) && put_u32(b, 0);
     if (is_array && count == n) {
         if (!put_u8(b, 6) || !put_u32(b, (size_t)n)) return 0;
         for (lua_Unsigned i = 1; i <= n; i++) {
@@ -149,6 +181,10 @@ static void decode(lua_State *L, reader *r, int depth) {
     case 6: {
         uint32_t n = get_u32(L, r);
         lua_createtable(L, (int)(n < 1024 ? n : 1024), 0);
+        if (n == 0) {
+            lua_rawgetp(L, LUA_REGISTRYINDEX, &KLIK_KEY_JSON_ARRAY);
+            lua_setmetatable(L, -2);
+        }
         for (uint32_t i = 1; i <= n; i++) { decode(L, r, depth + 1); lua_rawseti(L, -2, i); }
         break;
     }

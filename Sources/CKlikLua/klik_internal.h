@@ -31,6 +31,9 @@ struct klik_sandbox {
 
 /// Registry keys (addresses are unique).
 extern const char KLIK_KEY_ENV, KLIK_KEY_MODULE, KLIK_KEY_LOADED, KLIK_KEY_PROXIES, KLIK_KEY_KILL;
+/// The shared metatable marking a table as a JSON array: an empty marked table crosses the
+/// bridge as an empty array, not as an empty object. Plain table, no __gc, __metatable = false.
+extern const char KLIK_KEY_JSON_ARRAY;
 
 klik_sandbox *klik_from(lua_State *L);
 uint64_t klik_now_ns(void);
@@ -48,6 +51,11 @@ int klik_encode_values(lua_State *L, int first, int n, klik_buf *b);
 int klik_decode_values(lua_State *L, const unsigned char *p, size_t len);
 /// Pushes one encoded value (must be the whole buffer). Raises on malformed input / memory.
 void klik_decode_one(lua_State *L, const unsigned char *p, size_t len);
+/// Creates the JSON-array marker metatable in the registry (state setup).
+void klik_json_array_setup(lua_State *L);
+/// `__klik_json_array(t)`: marks `t` as a JSON array and returns it; the prelude exposes it as
+/// `klik.json.array`. Refuses a table that has another metatable.
+int klik_json_array(lua_State *L);
 
 /// Builds the plugin env (allowlisted globals and wrappers) and leaves it in the registry.
 int klik_build_env(lua_State *L);

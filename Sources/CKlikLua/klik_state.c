@@ -7,7 +7,9 @@
 #include <limits.h>
 #include <stdio.h>
 
-const char KLIK_KEY_ENV, KLIK_KEY_MODULE, KLIK_KEY_LOADED, KLIK_KEY_PROXIES, KLIK_KEY_KILL;
+const char KLIK_KEY_ENV, KLIK_KEY_MODULE, KLIK_KEY_LOADED, KLIK_KEY_PROXIES, KLIK_KEY_KILL, KLIK_KEY_JSON_ARRAY;
+/// A finished coroutine kept for the next call (creating a thread per call costs an allocation and GC work).
+static const char KLIK_KEY_SPARE_THREAD;
 
 uint64_t klik_now_ns(void) {
     struct timespec ts;
@@ -75,6 +77,7 @@ static int klik_setup(lua_State *L) {
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KLIK_KEY_LOADED);
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KLIK_KEY_PROXIES);
+    klik_json_array_setup(L);
     return klik_build_env(L);
 }
 
@@ -139,7 +142,19 @@ typedef struct prep { int mode; const char *name; const unsigned char *payload; 
 /// Protected: builds a fresh thread holding the function and its arguments.
 static int klik_prepare(lua_State *L) {
     prep *a = lua_touserdata(L, 1);
-    lua_State *co = lua_newthread(L);
+    lua_State *co = NULL;
+    if (a->mode == KLIK_RUN_CALL_MODULE || a->mode == KLIK_RUN_CALL_GLOBAL) {
+        // Reuse the spare thread when it finished cleanly (status OK, empty stack).
+        if (lua_rawgetp(L, LUA_REGISTRYINDEX, &KLIK_KEY_SPARE_THREAD) == LUA_TTHREAD) {
+            co = lua_tothread(L, -1);
+            lua_pushnil(L);
+            lua_rawsetp(L, LUA_REGISTRYINDEX, &KLIK_KEY_SPARE_THREAD);
+            if (lua_status(co) != LUA_OK || lua_gettop(co) != 0) { lua_pop(L, 1); co = NULL; }
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    if (!co) co = lua_newthread(L);
     if (a->mode == KLIK_RUN_TRUSTED || a->mode == KLIK_RUN_LOAD_MODULE) {
         int st = luaL_loadbufferx(L, (const char *)a->payload, a->len, a->name, "t");
         if (st != LUA_OK) { a->kind = st == LUA_ERRMEM ? KLIK_EMEMORY : KLIK_ESYNTAX;   /* parser nesting: "C stack overflow" */ return lua_error(L); }
@@ -164,6 +179,12 @@ static int klik_prepare(lua_State *L) {
 static int klik_traceback(lua_State *L) {
     luaL_traceback(L, lua_tothread(L, 1), lua_tostring(L, 2), 0);
     return 1;
+}
+
+/// Protected: keeps the thread at index 1 as the spare for the next call.
+static int klik_keep_thread(lua_State *L) {
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KLIK_KEY_SPARE_THREAD);
+    return 0;
 }
 
 static int klik_store_module(lua_State *L) {
@@ -258,6 +279,13 @@ int klik_run(klik_sandbox *sb, int mode, const char *name, const unsigned char *
         goto done;
     }
     out->data = b.p; out->data_len = b.len;
+    lua_settop(co, 0);
+    if (lua_status(co) == LUA_OK && lua_checkstack(L, 2)) {   // keep the finished thread for the next call
+        lua_pushcfunction(L, klik_keep_thread);
+        lua_pushthread(co);
+        lua_xmove(co, L, 1);
+        lua_pcall(L, 1, 0, 0);   // storing may allocate: protected (on failure the thread is simply not kept)
+    }
 done:
     if (sb->pending) { free(sb->pending); sb->pending = NULL; }
     klik_flush_log(sb);

@@ -3,6 +3,12 @@ public enum JSONText {
     /// Appends `s` as a JSON string literal, escaping quotes, backslashes and control characters.
     public static func appendString(_ s: String, to out: inout String) {
         out.append("\"")
+        if !needsEscaping(s) {
+            // Common case on hot paths: append the whole string at once.
+            out.append(s)
+            out.append("\"")
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out.append("\\\"")
@@ -20,6 +26,29 @@ public enum JSONText {
             }
         }
         out.append("\"")
+    }
+
+    /// True when `s` holds a quote, backslash, control character or U+2028/U+2029.
+    @inline(__always)
+    static func needsEscaping(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { bytes in
+            for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C || b == 0xE2 { return true }
+            return false
+        }
+    }
+
+    /// Appends `s` as a JSON string literal to UTF-8 bytes.
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        if !needsEscaping(s) {
+            out.append(0x22)
+            out.append(contentsOf: s.utf8)
+            out.append(0x22)
+            return
+        }
+        var text = ""
+        appendString(s, to: &text)
+        out.append(contentsOf: text.utf8)
     }
 
     public static func quoted(_ s: String) -> String {

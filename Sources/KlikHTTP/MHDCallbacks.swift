@@ -119,7 +119,7 @@ extension HTTPServer {
                 message: "Badan permintaan melebihi \(options.maxBodyBytes) bita / request body exceeds \(options.maxBodyBytes) bytes"))
         } else if path == nil || headers.invalid {
             response = .error(KlikError.badRequest("Alamat atau header bukan UTF-8 yang sah / path or header is not valid UTF-8", code: "invalid_path"), requestId: requestId)
-        } else if path!.contains("/.") && path!.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
+        } else if hasDotSegment(path!) {
             response = .error(KlikError.badRequest("Alamat tidak boleh memuat segmen '.' atau '..' / path must not contain '.' or '..' segments", code: "invalid_path"), requestId: requestId)
         } else {
             let query = collect(connection, kind: .GET_ARGUMENT_KIND)
@@ -176,5 +176,22 @@ extension HTTPServer {
                                  ("bytes", .int(response.body.count)), ("request_id", .string(requestId))])
         }
         return result
+    }
+}
+
+/// True when a path has a `.` or `..` segment; a byte scan (this runs for every request).
+func hasDotSegment(_ path: String) -> Bool {
+    var path = path
+    return path.withUTF8 { bytes in
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x2F, i + 1 < bytes.count, bytes[i + 1] == 0x2E {
+                let next = i + 2 < bytes.count ? bytes[i + 2] : 0x2F
+                if next == 0x2F { return true }
+                if next == 0x2E, (i + 3 >= bytes.count || bytes[i + 3] == 0x2F) { return true }
+            }
+            i += 1
+        }
+        return false
     }
 }

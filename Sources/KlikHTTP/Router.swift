@@ -94,6 +94,20 @@ public final class Router: Sendable {
     }
 
     static func segments(of path: String) -> [String] {
-        path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var result: [String] = []
+        result.reserveCapacity(8)
+        var start: String.UTF8View.Index? = nil
+        let utf8 = path.utf8
+        var i = utf8.startIndex
+        while i != utf8.endIndex {
+            if utf8[i] == 0x2F {
+                if let s = start { result.append(String(path[s..<i])) ; start = nil }
+            } else if start == nil {
+                start = i
+            }
+            i = utf8.index(after: i)
+        }
+        if let s = start { result.append(String(path[s..<utf8.endIndex])) }
+        return result
     }
 }

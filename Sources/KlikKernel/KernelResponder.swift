@@ -1,6 +1,7 @@
 import KlikAuth
 import KlikCore
 import KlikHTTP
+import KlikPluginHost
 
 /// Answers kernel routes from the router, hands other paths to the fallback (the plugin host),
 /// and turns every failure into a JSON error with the right status.
@@ -23,6 +24,9 @@ struct KernelResponder: HTTPResponder {
                 return (.error(error, requestId: request.requestId), "-")
             }
         }
+        // Plugin ids never equal the kernel's own /api/v1/ names (they are reserved), so plugin
+        // paths go straight to the plugin host.
+        if request.path.hasPrefix(PluginDispatcher.prefix), let handled = fallback(request) { return handled }
         switch router.route(method: request.method, path: request.path) {
         case .matched(let match):
             var routed = request
@@ -42,7 +46,6 @@ struct KernelResponder: HTTPResponder {
                                   headers: [("Allow", allowed.joined(separator: ", "))])
             return (.error(error, requestId: request.requestId), "-")
         case .notFound:
-            if let handled = fallback(request) { return handled }
             return (.error(.notFound(), requestId: request.requestId), "-")
         }
     }

@@ -5,42 +5,44 @@ enum LuaCodec {
 
     static func encode(array values: [LuaValue]) -> [UInt8] {
         var out: [UInt8] = []
-        encode(.array(values), into: &out, allowEmptyArray: true)
+        out.reserveCapacity(512)
+        encode(.array(values), into: &out)
         return out
     }
 
+    /// An empty `.array` stays an array (tag 6, 0 elements): Lua gets a table marked as a
+    /// JSON array, which converts back to `.array([])`.
     static func encode(_ value: LuaValue) -> [UInt8] {
         var out: [UInt8] = []
-        encode(value, into: &out, allowEmptyArray: false)
+        encode(value, into: &out)
         return out
     }
 
     private static func put32(_ n: Int, _ out: inout [UInt8]) {
-        let v = UInt32(truncatingIfNeeded: n)
-        for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))) }
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: n).littleEndian) { out.append(contentsOf: $0) }
     }
 
     private static func put64(_ v: UInt64, _ out: inout [UInt8]) {
-        for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
     }
 
-    private static func encode(_ value: LuaValue, into out: inout [UInt8], allowEmptyArray: Bool) {
+    private static func encode(_ value: LuaValue, into out: inout [UInt8]) {
         switch value {
         case .nil_: out.append(0)
         case .bool(let b): out.append(b ? 2 : 1)
         case .integer(let i): out.append(3); put64(UInt64(bitPattern: i), &out)
         case .number(let d): out.append(4); put64(d.bitPattern, &out)
-        case .string(let s): let u = Array(s.utf8); out.append(5); put32(u.count, &out); out += u
+        case .string(let s): out.append(5); put32(s.utf8.count, &out); out.append(contentsOf: s.utf8)
         case .bytes(let b): out.append(5); put32(b.count, &out); out += b
         case .array(let a):
-            if a.isEmpty && !allowEmptyArray { out.append(7); put32(0, &out); return }
             out.append(6); put32(a.count, &out)
-            for v in a { encode(v, into: &out, allowEmptyArray: false) }
+            for v in a { encode(v, into: &out) }
         case .table(let t):
             out.append(7); put32(t.count, &out)
-            for (k, v) in t.sorted(by: { $0.key < $1.key }) {
-                encode(.string(k), into: &out, allowEmptyArray: false)
-                encode(v, into: &out, allowEmptyArray: false)
+            // Lua tables have no order: keys go in dictionary order, unsorted.
+            for (k, v) in t {
+                out.append(5); put32(k.utf8.count, &out); out.append(contentsOf: k.utf8)
+                encode(v, into: &out)
             }
         }
     }
@@ -69,15 +71,15 @@ enum LuaCodec {
         }
 
         mutating func u32() throws -> Int {
-            var v = 0
-            for i in 0..<4 { v |= Int(try u8()) << (8 * i) }
-            return v
+            guard buf.count - pos >= 4 else { throw Malformed(why: "truncated") }
+            defer { pos += 4 }
+            return Int(UInt32(littleEndian: buf.loadUnaligned(fromByteOffset: pos, as: UInt32.self)))
         }
 
         mutating func u64() throws -> UInt64 {
-            var v: UInt64 = 0
-            for i in 0..<8 { v |= UInt64(try u8()) << (8 * UInt64(i)) }
-            return v
+            guard buf.count - pos >= 8 else { throw Malformed(why: "truncated") }
+            defer { pos += 8 }
+            return UInt64(littleEndian: buf.loadUnaligned(fromByteOffset: pos, as: UInt64.self))
         }
 
         mutating func value(depth: Int) throws -> LuaValue {
@@ -104,6 +106,7 @@ enum LuaCodec {
             case 7:
                 let n = try u32()
                 var t: [String: LuaValue] = [:]
+                t.reserveCapacity(min(n, 1024))
                 for _ in 0..<n {
                     let key: String
                     switch try value(depth: depth + 1) {

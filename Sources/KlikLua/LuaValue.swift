@@ -1,5 +1,5 @@
 /// A Lua value as it crosses the bridge: plain data only (no functions, userdata, threads).
-public indirect enum LuaValue: Sendable, Equatable {
+public enum LuaValue: Sendable, Equatable {
     case nil_
     case bool(Bool)
     case integer(Int64)
@@ -8,9 +8,10 @@ public indirect enum LuaValue: Sendable, Equatable {
     case string(String)
     /// A Lua string that is not valid UTF-8 (e.g. photo bytes).
     case bytes([UInt8])
-    /// A table whose keys are exactly 1...n (n >= 1).
+    /// A table whose keys are exactly 1...n (n >= 1), or an empty table marked as a JSON array
+    /// (`.array([])` passed into Lua, `klik.json.array({})`): it comes back as `.array([])`.
     case array([LuaValue])
-    /// Any other table; integer keys become decimal strings. An empty table is `.table([:])`.
+    /// Any other table; integer keys become decimal strings. An unmarked empty table is `.table([:])`.
     case table([String: LuaValue])
 }
 

@@ -47,7 +47,17 @@ public final class KlikProcess: @unchecked Sendable {
 
     /// Everything the process wrote to standard error so far.
     public var stderr: String { lock.withLock { String(decoding: collected, as: UTF8.self) } }
-    public var stdout: String { String(decoding: outputPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+    private var capturedOutput: String?
+    private let outputLock = NSLock()
+    /// Everything the process wrote to standard output (waits for it to close; read once, kept).
+    public var stdout: String {
+        outputLock.withLock {
+            if let capturedOutput { return capturedOutput }
+            let text = String(decoding: outputPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            capturedOutput = text
+            return text
+        }
+    }
 
     /// Waits until the log shows the server listening; answers its port.
     public func waitForPort(timeout: TimeInterval = 20) throws -> Int {

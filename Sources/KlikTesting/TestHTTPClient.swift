@@ -13,6 +13,7 @@ public struct TestResponse: Sendable {
 
 public struct TestClientError: Error, CustomStringConvertible {
     public let description: String
+    public init(description: String) { self.description = description }
 }
 
 /// A small blocking HTTP/1.1 client over one TCP connection, so tests control every byte

@@ -13,29 +13,25 @@ func runServe(_ args: [String], _ environment: [String: String]) {
     } catch { fail("\(error)", code: 2) }
 
     let kernel: Kernel
+    let logSink = BufferedStandardErrorSink()
     do {
-        kernel = try Kernel(configuration: config)
+        kernel = try Kernel(configuration: config, logSink: logSink)
         try kernel.start()
     } catch let error as KlikError {
+        logSink.stop()
         fail(error.message)
     } catch {
+        logSink.stop()
         fail("\(error)")
     }
 
-    signal(SIGTERM, SIG_IGN)
-    signal(SIGINT, SIG_IGN)
-    signal(SIGPIPE, SIG_IGN)
-    let stopping = DispatchSemaphore(value: 0)
-    let sources = [SIGTERM, SIGINT].map { sig -> DispatchSourceSignal in
-        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-        source.setEventHandler { stopping.signal() }
-        source.resume()
-        return source
-    }
-    // The sources must outlive the wait: `_ = sources` afterwards does not keep them alive in
-    // release builds, where they were freed at once and SIGTERM was ignored.
-    withExtendedLifetime(sources) { stopping.wait() }
+    // SIGTERM and SIGINT were blocked in every thread before any was started (see main.swift);
+    // the main thread takes them here, so no worker thread can swallow them.
+    var signals = TerminationSignals.set
+    var received: Int32 = 0
+    sigwait(&signals, &received)
     kernel.stop()
+    logSink.stop()
     exit(0)
 }
 

@@ -9,6 +9,24 @@ func fail(_ message: String, code: Int32 = 1) -> Never {
     exit(code)
 }
 
+/// SIGTERM and SIGINT, blocked in all threads so `klik serve` can wait for them with `sigwait`.
+enum TerminationSignals {
+    static var set: sigset_t {
+        var s = sigset_t()
+        sigemptyset(&s)
+        sigaddset(&s, SIGTERM)
+        sigaddset(&s, SIGINT)
+        return s
+    }
+}
+
+// First, before any thread exists, so every thread inherits the mask.
+if CommandLine.arguments.dropFirst().first == "serve" {
+    var blocked = TerminationSignals.set
+    pthread_sigmask(SIG_BLOCK, &blocked, nil)
+}
+signal(SIGPIPE, SIG_IGN)
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first else {
     FileHandle.standardError.write(Data(usage.utf8))

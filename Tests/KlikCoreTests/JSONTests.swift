@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import KlikCore
 
@@ -64,5 +65,17 @@ import Testing
         #expect(parsed["n"] == .integer(3))
         #expect(parsed["s"] == "a\"b")
         #expect(parsed["ts"] == "2026-01-01T00:00:00.000Z")
+    }
+
+    @Test func formatsDurationsWithThreeDecimals() {
+        #expect(LogValue.fixed3(1.5) == "1.500")
+        #expect(LogValue.fixed3(0.0004) == "0.000")
+        #expect(LogValue.fixed3(-2.25) == "-2.250")
+        #expect(LogValue.fixed3(1234.5678) == "1234.568")
+    }
+
+    @Test func timestampsAreRFC3339WithMilliseconds() {
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 1_767_225_600.25)) == "2026-01-01T00:00:00.250Z")
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00.000Z")
     }
 }

@@ -45,3 +45,19 @@ import KlikCore
         guard case .notFound = makeRouter().route(method: "GET", path: "/items") else { Issue.record("expected 404"); return }
     }
 }
+
+@Suite struct PathCheckTests {
+    @Test(arguments: [
+        ("/a/../b", true), ("/a/./b", true), ("/..", true), ("/.", true), ("/a/..", true),
+        ("/a/.hidden", false), ("/a/..b", false), ("/a/b.", false), ("/healthz", false), ("/", false),
+    ])
+    func dotSegmentsAreFound(path: String, expected: Bool) {
+        #expect(hasDotSegment(path) == expected)
+    }
+
+    @Test func segmentsSkipEmptyParts() {
+        #expect(Router.segments(of: "//api/v1//x/") == ["api", "v1", "x"])
+        #expect(Router.segments(of: "/") == [])
+        #expect(Router.segments(of: "/ü/é") == ["ü", "é"])
+    }
+}

@@ -66,12 +66,15 @@ import KlikTesting
         let dir = try TestKernel.temporaryDirectory()
         let p = try KlikProcess(["serve", "--port", "0", "--data", dir.path])
         let port = try p.waitForPort()
-        #expect(try TestClient(port: port).get("/healthz").status == 200)
+        // Busy keep-alive connections stay open while the signal arrives.
+        let connections = try (0..<4).map { _ in try TestConnection(port: port) }
+        for _ in 0..<50 { for c in connections { #expect(try c.request("GET", "/healthz").status == 200) } }
         p.signal(SIGTERM)
         #expect(p.waitForExit(timeout: 15) == 0)
         #expect(p.stderr.contains("\"msg\":\"klik stopped\""))
         // The last connection closed checkpoints and removes the write-ahead log.
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("klik.db-wal").path))
+        _ = connections
     }
 
     @Test func backupWhileServing() throws {

@@ -28,6 +28,34 @@ import Testing
         #expect(out[3] == .bytes([97, 98, 99, 255]))
     }
 
+    @Test func emptyArraysStayArrays() throws {
+        let out = try withLargeStack {
+            let (sandbox, _) = try makeSandbox("""
+                return {
+                  echo = function(...) return ... end,
+                  inspect = function(a, t)
+                    local mt = getmetatable(a)
+                    local changed = pcall(setmetatable, a, {})
+                    return mt, changed, #a, getmetatable(t) == nil
+                  end,
+                  grow = function(a) a[1] = "x" return a end,
+                  shrink = function(a) a[1] = "x" table.remove(a) return a end,
+                  mark = function() return __klik_json_array({}), __klik_json_array(__klik_json_array({})),
+                                           (pcall(__klik_json_array, setmetatable({}, {}))) end,
+                }
+                """)
+            let echoed = try sandbox.call("echo", [.array([]), .table(["items": .array([])]), .table([:])])
+            let inspected = try sandbox.call("inspect", [.array([]), .table([:])])
+            let grown = try sandbox.call("grow", [.array([])]) + sandbox.call("shrink", [.array([])])
+            let marked = try sandbox.call("mark", [])
+            return (echoed, inspected, grown, marked)
+        }
+        #expect(out.0 == [.array([]), .table(["items": .array([])]), .table([:])])
+        #expect(out.1 == [false, false, 0, true])          // the marker is hidden and fixed
+        #expect(out.2 == [.array(["x"]), .array([])])
+        #expect(out.3 == [.array([]), .array([]), false])
+    }
+
     @Test func refusesCyclesFunctionsDeepNesting() throws {
         #expect(luaError { try runLua("local t = {} t.self = t return t") }?.kind == .refused)
         #expect(luaError { try runLua("return print") }?.kind == .refused)

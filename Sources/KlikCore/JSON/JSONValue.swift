@@ -1,6 +1,6 @@
 /// A JSON document as a Swift value. Objects keep no key order; `JSONWriter` sorts keys so output
 /// is deterministic.
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case integer(Int64)

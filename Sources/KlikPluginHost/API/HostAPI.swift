@@ -116,16 +116,29 @@ struct HostAPI {
         }]
     }
 
+    /// Storage failures reach the plugin as catchable Lua errors: constraint violations name the
+    /// constraint (never values); anything else is logged and reported generically.
+    private static func storage(_ log: PluginLog, _ context: CallContext, _ body: () throws -> [LuaValue]) throws -> [LuaValue] {
+        do {
+            return try body()
+        } catch let error as StorageError {
+            if error.isConstraintViolation { throw LuaHostError("klik.db: \(error.message)") }
+            log.write(.error, "storage error", [("error", .string(error.message))], requestId: context.requestId)
+            throw LuaHostError(error.isBusy ? "klik.db: database busy, try again" : "klik.db: storage error")
+        }
+    }
+
     private func dbFunctions(_ store: CollectionStore) -> [String: LuaHostFunction] {
         let context = context
         let database = store.database
+        let log = runtime.pluginLog
         return [
-            "insert": { args in try store.insert(args, tx: context.transaction) },
-            "get": { args in try store.get(args, tx: context.transaction) },
-            "update": { args in try store.update(args, tx: context.transaction) },
-            "delete": { args in try store.delete(args, tx: context.transaction) },
-            "find": { args in try store.find(args, tx: context.transaction) },
-            "count": { args in try store.count(args, tx: context.transaction) },
+            "insert": { args in try HostAPI.storage(log, context) { try store.insert(args, tx: context.transaction) } },
+            "get": { args in try HostAPI.storage(log, context) { try store.get(args, tx: context.transaction) } },
+            "update": { args in try HostAPI.storage(log, context) { try store.update(args, tx: context.transaction) } },
+            "delete": { args in try HostAPI.storage(log, context) { try store.delete(args, tx: context.transaction) } },
+            "find": { args in try HostAPI.storage(log, context) { try store.find(args, tx: context.transaction) } },
+            "count": { args in try HostAPI.storage(log, context) { try store.count(args, tx: context.transaction) } },
             "_begin": { _ in
                 guard context.transaction == nil else { throw LuaHostError("klik.db.transaction cannot be nested") }
                 context.transaction = try database.beginWrite()

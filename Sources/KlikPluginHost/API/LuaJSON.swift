@@ -64,3 +64,41 @@ extension LuaValue {
         }
     }
 }
+
+extension LuaJSON {
+    /// Writes a Lua value straight to JSON bytes (sorted object keys), without building a
+    /// `JSONValue` or an intermediate string: the response path of every plugin route.
+    public static func write(_ value: LuaValue, to out: inout [UInt8]) {
+        switch value {
+        case .nil_: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case .integer(let i): out.append(contentsOf: String(i).utf8)
+        case .number(let d): out.append(contentsOf: JSONWriter.string(.number(d)).utf8)
+        case .string(let s): JSONText.appendString(s, to: &out)
+        case .bytes(let b): JSONText.appendString(String(decoding: b, as: UTF8.self), to: &out)
+        case .array(let items):
+            out.append(0x5B)
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                write(item, to: &out)
+            }
+            out.append(0x5D)
+        case .table(let members):
+            out.append(0x7B)
+            for (i, key) in members.keys.sorted().enumerated() {
+                if i > 0 { out.append(0x2C) }
+                JSONText.appendString(key, to: &out)
+                out.append(0x3A)
+                write(members[key]!, to: &out)
+            }
+            out.append(0x7D)
+        }
+    }
+
+    public static func bytes(_ value: LuaValue) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(value, to: &out)
+        return out
+    }
+}

@@ -1,10 +1,13 @@
 /// Kernel Lua run in every plugin state before the plugin's code: builds the read-only `klik`
-/// table from the raw host functions (then hides them), adds `klik.db.transaction`, and makes
+/// table from the raw host functions (then hides them and `__klik_json_array`, which becomes
+/// `klik.json.array`), adds `klik.db.transaction`, and makes
 /// undeclared capabilities fail with a permission error that the kernel audits.
 enum Prelude {
     static let source = #"""
 local host = __klik_host
 __klik_host = nil
+local json_array = __klik_json_array   -- marks a table as a JSON array (C, klik_codec.c)
+__klik_json_array = nil
 local meta = host.meta
 local pcall, error, setmetatable, select, type = pcall, error, setmetatable, select, type
 local pack, unpack = table.pack, table.unpack
@@ -23,7 +26,8 @@ api.log = readonly("klik.log", {
   debug = host.log.debug, info = host.log.info, warn = host.log.warn, error = host.log.error,
 })
 api.time = readonly("klik.time", { now = host.time.now, iso = host.time.iso, today = host.time.today })
-api.json = readonly("klik.json", { encode = host.json.encode, decode = host.json.decode })
+-- klik.json.array(t) returns t marked so that, while empty, it encodes as [] rather than {}.
+api.json = readonly("klik.json", { encode = host.json.encode, decode = host.json.decode, array = json_array })
 api.settings = readonly("klik.settings", { get = host.settings.get, all = host.settings.all })
 api.plugin = readonly("klik.plugin", { id = meta.id, version = meta.version })
 

@@ -30,6 +30,26 @@ public struct PluginManifest: Sendable {
     public var limits: LimitsSpec
     /// The manifest as parsed.
     public var raw: JSONValue
+
+    public init(id: String, version: SemanticVersion, kernel: VersionRange, name: LocalizedText, description: LocalizedText,
+                permissions: [Permission] = [], routes: [RouteSpec] = [], menu: MenuSpec? = nil, settings: JSONValue? = nil,
+                collections: [CollectionSpec] = [], depends: [String: VersionRange] = [:], events: EventsSpec = EventsSpec(),
+                limits: LimitsSpec = LimitsSpec(), raw: JSONValue = .object([:])) {
+        self.id = id
+        self.version = version
+        self.kernel = kernel
+        self.name = name
+        self.description = description
+        self.permissions = permissions
+        self.routes = routes
+        self.menu = menu
+        self.settings = settings
+        self.collections = collections
+        self.depends = depends
+        self.events = events
+        self.limits = limits
+        self.raw = raw
+    }
 }
 
 /// One problem in a manifest: where (a JSON path such as `$.routes[0].path`) and what is expected.
@@ -73,6 +93,7 @@ enum JSONPath {
     static func index(_ base: String, _ i: Int) -> String { "\(base)[\(i)]" }
 }
 
+/// ASCII character classes for path rendering.
 private enum ASCIIText {
     static func isAlphanumeric(_ s: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s)

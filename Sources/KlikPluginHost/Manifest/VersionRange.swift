@@ -4,6 +4,7 @@ import Foundation
 public struct VersionRange: Sendable, CustomStringConvertible {
     /// One bound on a version; a range alternative holds when all of its comparators hold.
     struct Comparator: Sendable, Equatable {
+        /// <, <=, >, >=, =.
         enum Op: Sendable { case lt, le, gt, ge, eq }
         var op: Op
         var version: SemanticVersion

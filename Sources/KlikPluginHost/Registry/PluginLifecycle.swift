@@ -16,6 +16,10 @@ extension PluginRegistry {
         lifecycleLock {
             let record = try? states.record(id)
             let file = directories.manifests.appendingPathComponent("\(id).json")
+            if PluginRegistry.reservedIds.contains(id) {
+                failExternally(id, errors: ["Manifests/\(id).json: $.id: '\(id)' is reserved by the kernel"], revision: record?.revision ?? 0)
+                return
+            }
             guard FileManager.default.fileExists(atPath: file.path) else {
                 failExternally(id, errors: ["Manifests/\(id).json: no such manifest"], revision: record?.revision ?? 0)
                 return

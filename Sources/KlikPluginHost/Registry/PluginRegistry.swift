@@ -48,6 +48,9 @@ public final class PluginRegistry: @unchecked Sendable {
     public let audit: AuditLog
     let states: PluginStateStore
     let statesPerPlugin: Int
+    /// Ids the kernel uses under `/api/v1/`; no plugin may take them.
+    public static let reservedIds: Set<String> = ["admin", "auth", "me", "menu", "files", "events", "kernel", "plugins", "users", "opd"]
+
     /// Budget trips within a minute after which a plugin is paused.
     public var pauseAfterTrips = 5
     /// Only these plugins (and their dependencies) are loaded when set (isolated plugin tests).
@@ -143,6 +146,10 @@ public final class PluginRegistry: @unchecked Sendable {
             var manifests: [PluginManifest] = []
             var failures: [String: [String]] = [:]
             for id in discover() {
+                if PluginRegistry.reservedIds.contains(id) {
+                    failures[id] = ["Manifests/\(id).json: $.id: '\(id)' is reserved by the kernel"]
+                    continue
+                }
                 switch ManifestLoader.load(file: directories.manifests.appendingPathComponent("\(id).json"), pluginsDirectory: directories.plugins) {
                 case .success(let m): manifests.append(m)
                 case .failure(let f): failures[id] = f.violations.map { "\(f.file): \($0)" }
@@ -200,7 +207,8 @@ public final class PluginRegistry: @unchecked Sendable {
         do {
             let runtime = try build(manifest, settings: settings)
             update(id) { e in
-                e.manifest = manifest; e.runtime = runtime; e.stats = runtime.stats; e.enabled = true; e.status = .active; e.errors = []; e.seenRevision = revision
+                e.manifest = manifest; e.runtime = runtime; e.enabled = true; e.status = .active; e.errors = []; e.seenRevision = revision
+                e.stats = runtime.stats   // a first load has no entry yet: keep the counters the runtime updates
             }
             try? states.report(id, status: "active", error: "", version: manifest.version.description, revision: revision)
             logger.info("plugin loaded", [("plugin", .string(id)), ("version", .string(manifest.version.description))])

@@ -31,7 +31,9 @@ public struct PluginDispatcher: Sendable {
             var routed = request
             routed.params = match.params
             do {
-                return (try match.handler(routed), label)
+                // The runtime must outlive the call: a reload may drop the registry's reference
+                // meanwhile, and the request finishes on the code it started with.
+                return (try withExtendedLifetime(runtime) { try match.handler(routed) }, label)
             } catch let error as KlikError {
                 return (.error(error, requestId: request.requestId), label)
             } catch {

@@ -3,7 +3,7 @@ import KlikCore
 import Synchronization
 
 /// A plugin's log: kernel log lines tagged with the plugin id, rate-limited per plugin so a
-/// flooding plugin cannot drown the kernel's log (at most `perSecond` lines, then one summary).
+/// flooding plugin cannot drown the kernel's log (at most `perSecond` lines, then one summary per call or second).
 final class PluginLog: Sendable {
     let plugin: String
     let logger: Logger
@@ -38,5 +38,16 @@ final class PluginLog: Sendable {
         if let requestId { all.append(("request_id", .string(requestId))) }
         all.append(contentsOf: fields)
         logger.log(level, String(message.prefix(4000)), all)
+    }
+
+    /// Reports the lines dropped so far in this window now (the end of each call), so a flood
+    /// followed by silence still leaves its summary instead of waiting for the next line.
+    func flushDropped() {
+        let dropped = window.withLock { w -> Int in
+            defer { w.dropped = 0 }
+            return w.dropped
+        }
+        guard dropped > 0 else { return }
+        logger.warn("plugin log lines dropped", [("plugin", .string(plugin)), ("dropped", .int(dropped))])
     }
 }

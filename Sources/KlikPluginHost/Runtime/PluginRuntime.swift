@@ -51,6 +51,8 @@ public final class PluginRuntime: @unchecked Sendable {
     let directory: (users: UserStore, agencies: AgencyStore)?
     let auditSink: @Sendable (String, String, [String: JSONValue]) -> Void
     private(set) var router: Router!
+    /// Where the plugin's routes are served: `/api/v1/<id>`.
+    let mountPath: String
     private let poolLock = NSLock()
     private var idle: [PluginState] = []
     private let maxIdle: Int
@@ -69,6 +71,7 @@ public final class PluginRuntime: @unchecked Sendable {
         self.maxIdle = maxIdle
         self.auditSink = audit
         pluginLog = PluginLog(plugin: manifest.id, logger: logger)
+        mountPath = "/api/v1/" + manifest.id
         var limits = LuaLimits()
         if let cpu = manifest.limits.cpuMilliseconds { limits.callBudget = .milliseconds(cpu) }
         if let mb = manifest.limits.memoryMegabytes { limits.memoryBytes = mb << 20 }
@@ -149,6 +152,7 @@ public final class PluginRuntime: @unchecked Sendable {
             }
             state.context.requestId = "-"
             checkin(state)
+            pluginLog.flushDropped()
         }
         return try state.sandbox.call(function, args)
     }
@@ -156,7 +160,7 @@ public final class PluginRuntime: @unchecked Sendable {
     func handle(_ spec: RouteSpec, _ request: HTTPRequest) throws -> HTTPResponse {
         let caller = request.authCaller
         try AccessPolicy.check(spec.access, caller)
-        let luaRequest = try RequestConversion.luaRequest(request, pluginPrefix: "/api/v1/\(manifest.id)", user: AccessPolicy.luaUser(caller))
+        let luaRequest = try RequestConversion.luaRequest(request, pluginPrefix: mountPath, user: AccessPolicy.luaUser(caller))
         do {
             let results = try call(spec.handler, [luaRequest], requestId: request.requestId)
             let response = try ResponseConversion.response(results.first ?? .nil_)

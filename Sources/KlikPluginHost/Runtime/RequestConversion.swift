@@ -97,7 +97,7 @@ enum ResponseConversion {
         }
         var response: HTTPResponse
         if let json = t["json"] {
-            response = .json(LuaJSON.json(json), status: status)
+            response = HTTPResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")], body: LuaJSON.bytes(json))
         } else if let text = t["text"] {
             guard let s = text.stringValue else { throw Invalid(message: "text must be a string") }
             response = .text(s, status: status)

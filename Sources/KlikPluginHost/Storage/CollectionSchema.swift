@@ -12,6 +12,9 @@ struct CollectionSchema: Sendable {
     let fieldsByName: [String: FieldSpec]
     /// Fields that may be filtered and sorted on: `id`, timestamps and every indexed field.
     let queryable: Set<String>
+    /// SQL built once per schema rather than per call (the statement cache is keyed by this text).
+    let selectByIdSQL: String
+    let deleteByIdSQL: String
 
     init(plugin: String, spec: CollectionSpec) {
         self.plugin = plugin
@@ -21,6 +24,8 @@ struct CollectionSchema: Sendable {
         var q: Set<String> = ["id", "created_at", "updated_at"]
         for index in spec.indexes { q.formUnion(index.fields) }
         queryable = q
+        selectByIdSQL = "SELECT * FROM \(table) WHERE id = ?"
+        deleteByIdSQL = "DELETE FROM \(table) WHERE id = ?"
     }
 
     static func quote(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }

@@ -68,7 +68,7 @@ final class CollectionStore: Sendable {
     func get(_ args: [LuaValue], tx: WriteTransaction?) throws -> [LuaValue] {
         let schema = try schema(args.first)
         guard args.count > 1, let id = args[1].intValue else { throw LuaHostError("get: id (an integer) expected as second argument") }
-        let row = try reading(tx) { c in try c.queryOne("SELECT * FROM \(schema.table) WHERE id = ?", [.integer(id)]) }
+        let row = try reading(tx) { c in try c.queryOne(schema.selectByIdSQL, [.integer(id)]) }
         return [row.map(RecordCodec(schema: schema).record) ?? .nil_]
     }
 
@@ -96,7 +96,7 @@ final class CollectionStore: Sendable {
     func delete(_ args: [LuaValue], tx: WriteTransaction?) throws -> [LuaValue] {
         let schema = try schema(args.first)
         guard args.count > 1, let id = args[1].intValue else { throw LuaHostError("delete: id (an integer) expected as second argument") }
-        let changed = try writing(tx) { c in try c.run("DELETE FROM \(schema.table) WHERE id = ?", [.integer(id)]) }
+        let changed = try writing(tx) { c in try c.run(schema.deleteByIdSQL, [.integer(id)]) }
         return [.bool(changed > 0)]
     }
 

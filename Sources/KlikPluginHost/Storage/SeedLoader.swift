@@ -32,7 +32,8 @@ enum SeedLoader {
                 case .integer: lua = raw.isEmpty ? .nil_ : Int64(raw).map { .integer($0) } ?? .string(raw)
                 case .number: lua = raw.isEmpty ? .nil_ : Double(raw).map { .number($0) } ?? .string(raw)
                 case .boolean: lua = raw.isEmpty ? .nil_ : .bool(["1", "true", "ya", "yes"].contains(raw.lowercased()))
-                default: lua = raw.isEmpty ? .nil_ : .string(raw)
+                // Text stays text: an empty cell in a string column is "", not nil.
+                default: lua = .string(raw)
                 }
                 do { values.append(try codec.sqlValue(lua, for: names[i])) } catch {
                     throw Failure(message: "seed \(file.lastPathComponent) line \(lineIndex + 2): \(error.message)")

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Plugin benchmark: (1) a Lua route that reads one record through klik.db against the native
+# /healthz of the same server, alternately with wrk; (2) memory per loaded plugin: the server's
+# RSS with 1 and with 41 copies of the plugin, each warmed by requests.
+# Usage: bench/plugin.sh [rounds] [seconds]   (needs `make build` and wrk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+seconds=${2:-8}
+connections=${CONNECTIONS:-32}
+out=bench/out
+mkdir -p "$out"
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+
+start() { # dir port
+  .build/release/klik serve --port "$2" --data "$1/data" --manifests "$1/Manifests" --plugins "$1/Plugins" --log-level warn 2>/dev/null &
+  for i in $(seq 100); do curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && return; sleep 0.1; done
+  echo "server did not start" >&2; exit 1
+}
+run() { # name url
+  wrk -t1 -c"$connections" -d"${seconds}s" --latency "$2" > "$out/$1.txt"
+  echo "$1 $(awk '/^Requests\/sec/ {print $2}' "$out/$1.txt") $(awk '$1=="50%" {print $2}' "$out/$1.txt") $(awk '$1=="99%" {print $2}' "$out/$1.txt")"
+}
+
+cp -r bench/plugins "$work/one"
+start "$work/one" 18291
+curl -sf http://127.0.0.1:18291/api/v1/bench-read/records/1 >/dev/null
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, wrk -t1 -c$connections -d${seconds}s, $rounds rounds"
+results=()
+for r in $(seq "$rounds"); do
+  results+=("$(run healthz http://127.0.0.1:18291/healthz)")
+  results+=("$(run lua-db-read http://127.0.0.1:18291/api/v1/bench-read/records/1)")
+done
+printf '%s\n' "${results[@]}" | awk '
+  { n[$1]++; rps[$1]+=$2; print "round " int((NR+1)/2) ": " $1 " " $2 " req/s, p50 " $3 ", p99 " $4 }
+  END { h=rps["healthz"]/n["healthz"]; l=rps["lua-db-read"]/n["lua-db-read"];
+        printf "mean: healthz %.0f req/s, lua-db-read %.0f req/s, ratio %.1f%%\n", h, l, 100*l/h }'
+rss_one=$(awk '/VmRSS/ {print $2}' /proc/$!/status)
+kill $! ; wait $! 2>/dev/null || true
+
+# Memory: 41 copies of the plugin, every copy warmed with requests from concurrent connections.
+mkdir -p "$work/many/Manifests" "$work/many/Plugins"
+for i in $(seq 0 40); do
+  id="bench-read-$i"
+  sed "s/\"bench-read\"/\"$id\"/" bench/plugins/Manifests/bench-read.json > "$work/many/Manifests/$id.json"
+  cp -r bench/plugins/Plugins/bench-read "$work/many/Plugins/$id"
+done
+start "$work/many" 18292
+for i in $(seq 0 40); do wrk -t1 -c4 -d1s "http://127.0.0.1:18292/api/v1/bench-read-$i/records/1" >/dev/null; done
+rss_many=$(awk '/VmRSS/ {print $2}' /proc/$!/status)
+echo "memory: RSS with 1 plugin ${rss_one} KiB, with 41 plugins ${rss_many} KiB, about $(( (rss_many - rss_one) / 40 )) KiB per additional warmed plugin"
