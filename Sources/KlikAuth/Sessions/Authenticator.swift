@@ -18,7 +18,7 @@ public final class Authenticator: @unchecked Sendable {
     /// Seconds a resolved session stays cached (keyed by the token itself).
     let cacheSeconds: Double
     private let lock = NSLock()
-    private var cache: [String: (bearer: Caller, cookie: Caller, digest: String, userId: String, at: UInt64)] = [:]
+    private var cache: [String: CachedSession] = [:]
 
     public init(users: UserStore, sessions: SessionStore, apiKeys: APIKeyStore, cacheSeconds: Double = 10) {
         self.users = users
@@ -77,7 +77,7 @@ public final class Authenticator: @unchecked Sendable {
         let cookie = Caller(user: user, credential: .session(id: digest, viaCookie: true, csrfDigest: record.csrfDigest))
         lock.withLock {
             if cache.count > 50_000 { cache.removeAll() }
-            cache[token] = (bearer, cookie, digest, user.id, now)
+            cache[token] = CachedSession(bearer: bearer, cookie: cookie, digest: digest, userId: user.id, at: now)
         }
         return viaCookie ? cookie : bearer
     }
@@ -96,6 +96,23 @@ public final class Authenticator: @unchecked Sendable {
     /// Forgets every cached session of a user (roles changed, disabled, password changed).
     public func invalidate(userId: String) {
         lock.withLock { cache = cache.filter { $0.value.userId != userId } }
+    }
+}
+
+/// One resolved session in the cache: a single reference to retain on the hot path.
+final class CachedSession: Sendable {
+    let bearer: Caller
+    let cookie: Caller
+    let digest: String
+    let userId: String
+    let at: UInt64
+
+    init(bearer: Caller, cookie: Caller, digest: String, userId: String, at: UInt64) {
+        self.bearer = bearer
+        self.cookie = cookie
+        self.digest = digest
+        self.userId = userId
+        self.at = at
     }
 }
 
