@@ -79,6 +79,7 @@ function expect(actual)
 end
 
 --- Calls the plugin's own route, e.g. request("GET", "/numbers", {query = {category = "darurat"}}).
+--- As a signed-in caller: request("GET", "/inbox", {as = {roles = {"petugas"}, opds = {"DPUPR"}}}).
 function request(method, path, opts) return host.request(method, path, opts or {}) end
 function get(path, opts) return request("GET", path, opts) end
 function post(path, opts) return request("POST", path, opts) end

@@ -9,6 +9,7 @@ enum TestHostFunctions {
         let port = kernel.port
         let clock = kernel.clock
         let logs = kernel.logs
+        let callers = TestCallers(kernel: kernel)
         return [
             "request": { args in
                 guard args.count >= 2, let method = args[0].stringValue, let path = args[1].stringValue else {
@@ -21,6 +22,7 @@ enum TestHostFunctions {
                 }
                 var headers: [String: String] = [:]
                 for (k, v) in opts["headers"]?.tableEntries ?? [:] { headers[k] = text(v) }
+                if let caller = opts["as"] { headers["Authorization"] = "Bearer " + (try callers.token(for: caller)) }
                 var body: [UInt8] = []
                 if let json = opts["json"] {
                     body = JSONWriter.bytes(LuaJSON.json(json))

@@ -78,3 +78,30 @@ import KlikTesting
         #expect(try JSONParser.parse(me.body)["user"]?["roles"] == ["admin"])
     }
 }
+
+/// `klik plugin test`: Lua tests can call routes as a signed-in caller with `as = {roles, opds}`.
+@Suite struct PluginTestCallerTests {
+    @Test func luaTestsCallRoutesAsRolesAndOPDs() throws {
+        let root = try TestKernel.temporaryDirectory()
+        let (manifests, plugins) = try AuthFixture.writePlugin(root: root)
+        let tests = plugins.appendingPathComponent("\(AuthFixture.pluginId)/tests")
+        try FileManager.default.createDirectory(at: tests, withIntermediateDirectories: true)
+        try """
+        describe("akses", function()
+          it("anonymous is refused", function() expect(get("/saya").status).to_be(401) end)
+          it("a warga is signed in", function()
+            local r = get("/saya", { as = { roles = { "warga" } } })
+            expect(r.status).to_be(200)
+            expect(r.json.user.roles[1]).to_be("warga")
+          end)
+          it("an OPD member passes, a warga does not", function()
+            expect(get("/opd", { as = { roles = { "petugas" }, opds = { "DPUPR" } } }).json.opds[1]).to_be("DPUPR")
+            expect(get("/opd", { as = { roles = { "warga" } } }).status).to_be(403)
+          end)
+        end)
+        """.write(to: tests.appendingPathComponent("akses_test.lua"), atomically: true, encoding: .utf8)
+        var output: [String] = []
+        let summary = PluginTestRunner(manifests: manifests, plugins: plugins) { output.append($0) }.run([AuthFixture.pluginId])
+        #expect(summary.passed == 3 && summary.failed == 0, "\(output.joined(separator: "\n"))")
+    }
+}
