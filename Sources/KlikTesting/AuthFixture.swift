@@ -43,6 +43,7 @@ public enum AuthFixture {
       "permissions": ["users:read"],
       "routes": [
         { "method": "GET", "path": "/umum", "handler": "umum", "access": "public" },
+        { "method": "POST", "path": "/umum", "handler": "umum", "access": "public" },
         { "method": "GET", "path": "/saya", "handler": "saya", "access": "user" },
         { "method": "GET", "path": "/opd", "handler": "opd", "access": "opd" },
         { "method": "POST", "path": "/verifikasi", "handler": "verifikasi", "access": { "roles": ["kepala_opd", "admin"] } },
@@ -60,7 +61,10 @@ public enum AuthFixture {
 
     static let main = """
     local M = {}
-    function M.umum(req) return { json = { user = req.user or false, salam = klik.settings.get("salam") } } end
+    function M.umum(req)
+      return { json = { user = req.user or false, salam = klik.settings.get("salam"), api_key = req.api_key or false,
+                        query = req.query, body = req.body or false } }
+    end
     function M.saya(req) return { json = { user = req.user, headers = req.headers } } end
     function M.opd(req) return { json = { opds = req.user.opds } } end
     function M.verifikasi(req) return { json = { ok = true, by = req.user.id } } end

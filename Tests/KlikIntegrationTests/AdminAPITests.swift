@@ -114,6 +114,18 @@ import KlikTesting
         #expect(me.status == 200)
         #expect(try JSONParser.parse(me.body)["api_key"]?["scopes"] == ["open311:write"])
         #expect(try kernel.client.get("/api/v1/admin/users", headers: ["X-API-Key": key]).status == 403)
+        // Open311 style: `api_key` as a query or form parameter; the plugin sees the key's
+        // description, never the key.
+        let viaQuery = try kernel.client.get("/api/v1/uji-akses/umum?api_key=\(key)&service_code=001")
+        let q = try JSONParser.parse(viaQuery.body)
+        #expect(q["api_key"]?["scopes"] == ["open311:write"])
+        #expect(q["query"]?["service_code"] == "001" && q["query"]?["api_key"] == nil)
+        let viaForm = try kernel.client.request("POST", "/api/v1/uji-akses/umum", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                                                body: Array("service_code=001&api_key=\(key)".utf8))
+        let f = try JSONParser.parse(viaForm.body)
+        #expect(f["api_key"]?["id"] == .string(id))
+        #expect(f["body"]?["service_code"] == "001" && f["body"]?["api_key"] == nil)
+        #expect(!viaQuery.text.contains(key) && !viaForm.text.contains(key))
         #expect(try send("DELETE", "/api/v1/admin/api-keys/\(id)", as: "pimpinan").status == 403)
         #expect(try send("DELETE", "/api/v1/admin/api-keys/\(id)").status == 200)
         #expect(try kernel.client.get("/api/v1/me", headers: ["Authorization": "Bearer " + key]).status == 401)

@@ -36,6 +36,17 @@ public final class Authenticator: @unchecked Sendable {
         if let cookie = request.headers["cookie"], let token = Cookies.value(Authenticator.sessionCookie, in: cookie) {
             return sessionCaller(token, viaCookie: true)
         }
+        // Open311 GeoReport v2 clients send `api_key` as a query or form parameter.
+        if let key = request.query["api_key"] ?? Authenticator.formAPIKey(request) { return apiKeyCaller(key) }
+        return nil
+    }
+
+    /// `api_key` from an `application/x-www-form-urlencoded` body, if any.
+    static func formAPIKey(_ request: HTTPRequest) -> String? {
+        guard request.contentType == "application/x-www-form-urlencoded", !request.body.isEmpty else { return nil }
+        for pair in String(decoding: request.body, as: UTF8.self).split(separator: "&") where pair.hasPrefix("api_key=") {
+            return String(pair.dropFirst(8)).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
         return nil
     }
 

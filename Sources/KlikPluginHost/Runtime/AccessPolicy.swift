@@ -24,6 +24,12 @@ public enum AccessPolicy {
         }
     }
 
+    /// `req.api_key` for integration callers: `{id, name, scopes = {...}}` — never the key.
+    static func luaAPIKey(_ caller: Caller?) -> LuaValue {
+        guard case .apiKey(let id, let name, let scopes) = caller?.credential else { return .nil_ }
+        return .table(["id": .string(id), "name": .string(name), "scopes": scopes.isEmpty ? .table([:]) : .array(scopes.map { .string($0) })])
+    }
+
     /// `req.user` as plugins see it: `{id, name, roles = {...}, opds = {...}}` — never credentials.
     static func luaUser(_ caller: Caller?) -> LuaValue {
         guard let user = caller?.user else { return .nil_ }

@@ -160,7 +160,8 @@ public final class PluginRuntime: @unchecked Sendable {
     func handle(_ spec: RouteSpec, _ request: HTTPRequest) throws -> HTTPResponse {
         let caller = request.authCaller
         try AccessPolicy.check(spec.access, caller)
-        let luaRequest = try RequestConversion.luaRequest(request, pluginPrefix: mountPath, user: AccessPolicy.luaUser(caller))
+        let luaRequest = try RequestConversion.luaRequest(request, pluginPrefix: mountPath, user: AccessPolicy.luaUser(caller),
+                                                           apiKey: AccessPolicy.luaAPIKey(caller))
         do {
             let results = try call(spec.handler, [luaRequest], requestId: request.requestId)
             let response = try ResponseConversion.response(results.first ?? .nil_)

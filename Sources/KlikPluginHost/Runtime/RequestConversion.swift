@@ -7,21 +7,23 @@ import KlikLua
 enum RequestConversion {
     /// `{method, path, params, query, headers, body, user, request_id}`; `path` is relative to the
     /// plugin's mount point. JSON and form bodies are decoded; a malformed JSON body is a 400.
-    static func luaRequest(_ request: HTTPRequest, pluginPrefix: String, user: LuaValue = .nil_) throws -> LuaValue {
+    static func luaRequest(_ request: HTTPRequest, pluginPrefix: String, user: LuaValue = .nil_, apiKey: LuaValue = .nil_) throws -> LuaValue {
         var table: [String: LuaValue] = [
             "method": .string(request.method),
             "path": .string(String(request.path.dropFirst(pluginPrefix.count)).isEmpty ? "/" : String(request.path.dropFirst(pluginPrefix.count))),
             "params": .table(request.params.mapValues { .string($0) }),
-            "query": .table(request.query.mapValues { .string($0) }),
+            "query": .table(request.query.filter { $0.key != "api_key" }.mapValues { .string($0) }),
             "headers": .table(request.headers.filter { !sensitiveHeaders.contains($0.key) }.mapValues { .string($0) }),
             "request_id": .string(request.requestId),
         ]
         if !user.isNil { table["user"] = user }
+        if !apiKey.isNil { table["api_key"] = apiKey }
         if let body = try body(request) { table["body"] = body }
         return .table(table)
     }
 
-    /// Credentials stay with the kernel; plugins get the authenticated `user` instead.
+    /// Credentials stay with the kernel (also `api_key` query and form parameters, which Open311
+    /// clients use); plugins get the authenticated `user` or `api_key` description instead.
     static let sensitiveHeaders: Set<String> = ["authorization", "cookie", "x-api-key"]
 
     static func body(_ request: HTTPRequest) throws -> LuaValue? {
@@ -30,7 +32,7 @@ enum RequestConversion {
         case "application/json":
             return LuaJSON.lua(try request.jsonBody())
         case "application/x-www-form-urlencoded":
-            return .table(FormDecoding.decode(request.body).mapValues { .string($0) })
+            return .table(FormDecoding.decode(request.body).filter { $0.key != "api_key" }.mapValues { .string($0) })
         default:
             if let text = String(validating: request.body, as: UTF8.self) { return .string(text) }
             return .bytes(request.body)
