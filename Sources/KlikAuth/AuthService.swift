@@ -13,6 +13,8 @@ public final class AuthService: Sendable {
     public let apiKeys: APIKeyStore
     public let authenticator: Authenticator
     public let throttle: SignInThrottle
+    /// Registrations per client address: 20 an hour free, then waits (each one costs a hash).
+    public let registrations: SignInThrottle
     public let hasher: PasswordHasher
     let audit: AuditSink
     /// Verified against when an account does not exist, so both cases take the same time.
@@ -26,6 +28,11 @@ public final class AuthService: Sendable {
         apiKeys = APIKeyStore(database: database, clock: clock)
         authenticator = Authenticator(users: users, sessions: sessions, apiKeys: apiKeys)
         throttle = SignInThrottle(clock: clock, limits: options.throttle)
+        var perAddress = SignInThrottle.Limits()
+        perAddress.window = 3600
+        perAddress.freePerAddress = 20
+        perAddress.freePerAccount = Int.max / 2
+        registrations = SignInThrottle(clock: clock, limits: perAddress)
         hasher = PasswordHasher(parameters: options.password)
         dummyHash = hasher.hash(Sodium.token(prefix: "")) ?? ""
         self.audit = audit
@@ -42,6 +49,16 @@ public final class AuthService: Sendable {
         try options.policy.check(password, personal: [new.name, new.email ?? "", new.phone ?? ""].filter { !$0.isEmpty })
         guard let hash = hasher.hash(password) else { throw KlikError.internal() }
         return try users.create(new, passwordHash: hash)
+    }
+
+    /// Counts a registration from `address`; 429 with `Retry-After` when there were too many.
+    public func admitRegistration(address: String) throws(KlikError) {
+        if let wait = registrations.retryAfter(account: "", address: address) {
+            throw KlikError(status: 429, code: "too_many_registrations",
+                            message: "Terlalu banyak pendaftaran, coba lagi dalam \(wait) detik / too many registrations, try again in \(wait) seconds",
+                            headers: [("Retry-After", String(wait))])
+        }
+        registrations.failed(account: "", address: address)
     }
 
     // MARK: Sign-in

@@ -37,6 +37,19 @@ import KlikTesting
         #expect(try kernel.client.get("/api/v1/me", headers: bearer("kls_forged")).status == 401)
     }
 
+    @Test func registrationsPerAddressAreLimited() throws {
+        var statuses: [Int] = []
+        for i in 0..<21 {
+            let r = try kernel.client.post("/api/v1/auth/register", json: #"{"name": "Warga \#(i)", "email": "w\#(i)@example.test", "password": "Sungai-Siak-Biru-\#(i)"}"#)
+            statuses.append(r.status)
+            if i == 20 { #expect(r.header("retry-after") != nil) }
+        }
+        #expect(statuses.prefix(20).allSatisfy { $0 == 201 })
+        #expect(statuses.last == 429)
+        kernel.clock.advance(by: 3600)
+        #expect(try kernel.client.post("/api/v1/auth/register", json: #"{"name": "Warga Baru", "email": "baru@example.test", "password": "Sungai-Siak-Biru-99"}"#).status == 201)
+    }
+
     @Test func weakPasswordsAreRefused() throws {
         for weak in ["pendek", "indonesia2024", "bismillah123", "sayangku12345"] {
             let r = try kernel.client.post("/api/v1/auth/register", json: #"{"name": "Budi", "email": "budi@example.test", "password": "\#(weak)"}"#)

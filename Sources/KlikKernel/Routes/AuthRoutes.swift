@@ -26,6 +26,7 @@ enum AuthRoutes {
             let new = UserStore.NewUser(name: name, email: normalEmail, phone: normalPhone, roles: [.warga],
                                         kecamatan: try body.optionalString("kecamatan", max: 100), desa: try body.optionalString("desa", max: 100))
             try auth.options.policy.check(password, personal: [name, normalEmail ?? "", normalPhone ?? ""].filter { !$0.isEmpty })
+            try auth.admitRegistration(address: request.clientAddress)
             return RouteSupport.deferred(request) {
                 let user = try auth.createUser(new, password: password)
                 auth.record("user:" + user.id, "auth.register", "user:" + user.id, [:], request.clientAddress)
