@@ -10,34 +10,29 @@ seconds=${2:-8}
 connections=${CONNECTIONS:-32}
 out=bench/out
 mkdir -p "$out"
+source bench/lib.sh
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 
-start() { # dir port
+start() { # dir port; sets server_pid
   .build/release/klik serve --port "$2" --data "$1/data" --manifests "$1/Manifests" --plugins "$1/Plugins" --log-level warn 2>/dev/null &
+  server_pid=$!
+  pids+=("$server_pid")
   for i in $(seq 100); do curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && return; sleep 0.1; done
   echo "server did not start" >&2; exit 1
-}
-run() { # name url
-  wrk -t1 -c"$connections" -d"${seconds}s" --latency "$2" > "$out/$1.txt"
-  echo "$1 $(awk '/^Requests\/sec/ {print $2}' "$out/$1.txt") $(awk '$1=="50%" {print $2}' "$out/$1.txt") $(awk '$1=="99%" {print $2}' "$out/$1.txt")"
 }
 
 cp -r bench/plugins "$work/one"
 start "$work/one" 18291
+one=$server_pid
 curl -sf http://127.0.0.1:18291/api/v1/bench-read/records/1 >/dev/null
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, wrk -t1 -c$connections -d${seconds}s, $rounds rounds"
-results=()
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, wrk -t1 -c$connections -d${seconds}s, $rounds rounds, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$rounds"); do
-  results+=("$(run healthz http://127.0.0.1:18291/healthz)")
-  results+=("$(run lua-db-read http://127.0.0.1:18291/api/v1/bench-read/records/1)")
-done
-printf '%s\n' "${results[@]}" | awk '
-  { n[$1]++; rps[$1]+=$2; print "round " int((NR+1)/2) ": " $1 " " $2 " req/s, p50 " $3 ", p99 " $4 }
-  END { h=rps["healthz"]/n["healthz"]; l=rps["lua-db-read"]/n["lua-db-read"];
-        printf "mean: healthz %.0f req/s, lua-db-read %.0f req/s, ratio %.1f%%\n", h, l, 100*l/h }'
-rss_one=$(awk '/VmRSS/ {print $2}' /proc/$!/status)
-kill $! ; wait $! 2>/dev/null || true
+  measure healthz http://127.0.0.1:18291/healthz "$one"
+  measure lua-db-read http://127.0.0.1:18291/api/v1/bench-read/records/1 "$one"
+done | summarise healthz lua-db-read
+rss_one=$(awk '/VmRSS/ {print $2}' "/proc/$one/status")
 
 # Memory: 41 copies of the plugin, every copy warmed with requests from concurrent connections.
 mkdir -p "$work/many/Manifests" "$work/many/Plugins"
@@ -48,5 +43,5 @@ for i in $(seq 0 40); do
 done
 start "$work/many" 18292
 for i in $(seq 0 40); do wrk -t1 -c4 -d1s "http://127.0.0.1:18292/api/v1/bench-read-$i/records/1" >/dev/null; done
-rss_many=$(awk '/VmRSS/ {print $2}' /proc/$!/status)
+rss_many=$(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status")
 echo "memory: RSS with 1 plugin ${rss_one} KiB, with 41 plugins ${rss_many} KiB, about $(( (rss_many - rss_one) / 40 )) KiB per additional warmed plugin"
