@@ -33,11 +33,11 @@ enum UserLookup {
                 guard let found = try? users.search(text: text, role: role, opd: opd, limit: limit) else {
                     throw LuaHostError("klik.users.find: lookup failed")
                 }
-                return [found.isEmpty ? .table([:]) : .array(found.map(lua))]
+                return [.array(found.map(lua))]
             },
             "opd_list": { _ in
                 guard let list = try? agencies.list() else { throw LuaHostError("klik.opd.list: lookup failed") }
-                return [list.isEmpty ? .table([:]) : .array(list.map { a in
+                return [.array(list.map { a in
                     .table(["code": .string(a.code), "name": .table(["id": .string(a.nameId), "en": .string(a.nameEn)])])
                 })]
             },
@@ -48,8 +48,8 @@ enum UserLookup {
     static func lua(_ user: User) -> LuaValue {
         .table([
             "id": .string(user.id), "name": .string(user.name), "disabled": .bool(user.disabled),
-            "roles": user.roles.isEmpty ? .table([:]) : .array(user.roles.map { .string($0.rawValue) }),
-            "opds": user.opds.isEmpty ? .table([:]) : .array(user.opds.map { .string($0) }),
+            "roles": .array(user.roles.map { .string($0.rawValue) }),
+            "opds": .array(user.opds.map { .string($0) }),
         ])
     }
 }
