@@ -122,3 +122,10 @@ public struct DeliveryStore: Sendable {
         }
     }
 }
+
+/// The retry schedule without jitter, for documentation and tests.
+public enum DeliveryStoreBackoff {
+    public static func delay(attempt: Int, options: NotifyOptions = NotifyOptions()) -> Double {
+        DeliveryStore.backoff(attempt: attempt, base: options.retryBaseSeconds, max: options.retryMaxSeconds, jitter: 1)
+    }
+}
