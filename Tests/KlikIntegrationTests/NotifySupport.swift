@@ -1,6 +1,7 @@
 import Foundation
 import KlikAuth
 import KlikCore
+import KlikKernel
 import KlikNotify
 import KlikTesting
 
@@ -9,12 +10,14 @@ import KlikTesting
 struct NotifyHarness {
     let kernel: TestKernel
 
-    init(plugins: [String] = ["kabar"], notify: (inout NotifyOptions) -> Void = { _ in }) throws {
+    init(plugins: [String] = ["kabar"], notify: (inout NotifyOptions) -> Void = { _ in },
+         configure: (inout KernelConfiguration) -> Void = { _ in }) throws {
         let dir = try Fixtures.folder(with: plugins)
         kernel = try TestKernel(manifests: dir.appendingPathComponent("Manifests"), plugins: dir.appendingPathComponent("Plugins"),
                                 directory: dir, configure: { config in
                                     config.notify.pollSeconds = 0.05
                                     notify(&config.notify)
+                                    configure(&config)
                                 })
     }
 
