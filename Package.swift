@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "KlikHTTPTests", dependencies: ["KlikHTTP", "KlikTesting"]),
         .testTarget(name: "KlikPluginHostTests", dependencies: ["KlikPluginHost", "KlikTesting"]),
         .testTarget(name: "KlikAuthTests", dependencies: ["KlikAuth", "KlikTesting"]),
+        .testTarget(name: "KlikNotifyTests", dependencies: ["KlikNotify"]),
         .testTarget(name: "KlikIntegrationTests", dependencies: ["KlikKernel", "KlikTesting", "KlikNotify"]),
     ]
 )
