@@ -27,7 +27,7 @@ public final class Notifier: @unchecked Sendable {
         self.options = options
         self.logger = logger
         inbox = Inbox(database: database, clock: clock)
-        channels = ChannelStore(database: database, clock: clock)
+        channels = ChannelStore(database: database, clock: clock, allowLocal: options.allowLocalWebhooks)
         deliveries = DeliveryStore(database: database, clock: clock, options: options)
         events = EventHub(inbox: inbox, heartbeatSeconds: options.heartbeatSeconds)
         quota = PluginQuota(clock: clock, perMinute: options.perPluginPerMinute)
@@ -74,7 +74,7 @@ public final class Notifier: @unchecked Sendable {
     public func start() {
         guard worker == nil else { return }
         let worker = DeliveryWorker(deliveries: deliveries, senders: DeliverySenders(options: options, logger: logger),
-                                    pollSeconds: options.pollSeconds, logger: logger)
+                                    pollSeconds: options.pollSeconds, concurrency: options.deliveryConcurrency, logger: logger)
         worker.start()
         self.worker = worker
         events.start()
@@ -85,7 +85,7 @@ public final class Notifier: @unchecked Sendable {
     @discardableResult
     public func tick() -> Int {
         (worker ?? DeliveryWorker(deliveries: deliveries, senders: DeliverySenders(options: options, logger: logger),
-                                  pollSeconds: options.pollSeconds, logger: logger)).runDue()
+                                  pollSeconds: options.pollSeconds, concurrency: options.deliveryConcurrency, logger: logger)).runDue()
     }
 
     /// Ends live streams and stops the worker after its current attempt.

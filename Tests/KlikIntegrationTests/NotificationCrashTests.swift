@@ -21,7 +21,7 @@ import KlikTesting
         let dir = try Fixtures.folder(with: ["kabar"])
         let arguments = ["serve", "--port", "0", "--data", dir.appendingPathComponent("data").path,
                          "--manifests", dir.appendingPathComponent("Manifests").path, "--plugins", dir.appendingPathComponent("Plugins").path]
-        let environment = ["KLIK_NOTIFY_PER_MINUTE": "1000000"]
+        let environment = ["KLIK_NOTIFY_PER_MINUTE": "1000000", "KLIK_WEBHOOK_ALLOW_LOCAL": "1"]
         let first = try KlikProcess(arguments, environment: environment)
         let port = try first.waitForPort()
         let client = TestClient(port: port)

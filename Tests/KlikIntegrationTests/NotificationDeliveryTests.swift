@@ -106,6 +106,23 @@ import KlikTesting
         #expect(receiver.deliveries.count == 1)
     }
 
+    @Test func webhooksToLocalAddressesAndPlainHTTPAreRefusedByDefault() throws {
+        let receiver = try WebhookReceiver()
+        let h = try NotifyHarness(notify: { $0.allowLocalWebhooks = false })
+        let (warga, auth) = try h.user("Umar Warga")
+        let plain = try h.post("/api/v1/me/channels", auth, json: ["kind": "webhook", "url": .string(receiver.url)])
+        #expect(plain.status == 400)
+        #expect(plain.text.contains("must be an https URL"))
+        // https to a loopback address is accepted as a subscription but never connected to.
+        #expect(try h.post("/api/v1/me/channels", auth, json: ["kind": "webhook", "url": .string("https://127.0.0.1:\(receiver.port)/hook")]).status == 201)
+        #expect(try h.send("user", warga.id).status == 201)
+        h.notifier.tick()
+        let pending = try h.get("/api/v1/admin/deliveries?state=pending", try admin(h))["deliveries"]?.arrayValue ?? []
+        #expect(pending.count == 1)
+        #expect(pending.first?["attempts"] == .integer(1))
+        #expect(receiver.requests.isEmpty)
+    }
+
     @Test func backoffDoublesAndIsCapped() {
         #expect(DeliveryStoreBackoff.delay(attempt: 1) == 5)
         #expect(DeliveryStoreBackoff.delay(attempt: 4) == 40)

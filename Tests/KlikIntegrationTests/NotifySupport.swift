@@ -16,6 +16,7 @@ struct NotifyHarness {
         kernel = try TestKernel(manifests: dir.appendingPathComponent("Manifests"), plugins: dir.appendingPathComponent("Plugins"),
                                 directory: dir, configure: { config in
                                     config.notify.pollSeconds = 0.05
+                                    config.notify.allowLocalWebhooks = true // receivers run on 127.0.0.1
                                     notify(&config.notify)
                                     configure(&config)
                                 })

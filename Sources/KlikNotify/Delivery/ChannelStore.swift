@@ -32,10 +32,11 @@ public struct Channel: Sendable {
 public struct ChannelStore: Sendable {
     let database: Database
     let clock: any Clock
+    let allowLocal: Bool
 
     /// Checks the target (an http(s) URL or an e-mail address) and stores the subscription.
     public func create(owner: Channel.Owner, kind: Channel.Kind, target: String) throws -> Channel {
-        try ChannelStore.validate(kind: kind, target: target)
+        try ChannelStore.validate(kind: kind, target: target, allowLocal: allowLocal)
         let id = "ch_" + ChannelStore.randomHex(8)
         let secret = kind == .webhook ? "whsec_" + ChannelStore.randomHex(32) : ""
         _ = try database.write { c in
@@ -62,12 +63,13 @@ public struct ChannelStore: Sendable {
         }
     }
 
-    static func validate(kind: Channel.Kind, target: String) throws(NotifyError) {
+    static func validate(kind: Channel.Kind, target: String, allowLocal: Bool) throws(NotifyError) {
         switch kind {
         case .webhook:
             guard target.utf8.count <= 1000, let url = URL(string: target), let scheme = url.scheme?.lowercased(),
-                  scheme == "https" || scheme == "http", url.host?.isEmpty == false else {
-                throw NotifyError("URL webhook harus http(s)://… / webhook url must be an http(s) URL")
+                  scheme == "https" || (allowLocal && scheme == "http"), url.host?.isEmpty == false, url.user == nil else {
+                throw NotifyError(allowLocal ? "URL webhook harus http(s)://… / webhook url must be an http(s) URL"
+                                             : "URL webhook harus https://… / webhook url must be an https URL")
             }
         case .email:
             let parts = target.split(separator: "@", omittingEmptySubsequences: false)

@@ -41,7 +41,7 @@ struct DeliverySenders: Sendable {
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE))
         let rc = body.withUnsafeBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { p in
-                kcurl_post(delivery.target, p, buf.count, headers, options.attemptTimeoutSeconds, &status, &errorBuffer)
+                kcurl_post(delivery.target, p, buf.count, headers, options.allowLocalWebhooks ? 1 : 0, options.attemptTimeoutSeconds, &status, &errorBuffer)
             }
         }
         if rc != CURLE_OK { return "webhook: " + DeliverySenders.describe(rc, errorBuffer) }

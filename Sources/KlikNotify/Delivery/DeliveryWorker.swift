@@ -1,5 +1,6 @@
 import Foundation
 import KlikCore
+import Synchronization
 
 /// One thread that sends due deliveries, oldest first, and sleeps until woken (a new
 /// notification) or for `pollSeconds` (retries come due on the kernel clock).
@@ -7,6 +8,7 @@ final class DeliveryWorker: @unchecked Sendable {
     private let deliveries: DeliveryStore
     private let senders: DeliverySenders
     private let pollSeconds: Double
+    private let concurrency: Int
     private let logger: Logger
     private let condition = NSCondition()
     private var woken = false
@@ -15,7 +17,8 @@ final class DeliveryWorker: @unchecked Sendable {
     private let runLock = NSLock()
     private let finished = DispatchSemaphore(value: 0)
 
-    init(deliveries: DeliveryStore, senders: DeliverySenders, pollSeconds: Double, logger: Logger) {
+    init(deliveries: DeliveryStore, senders: DeliverySenders, pollSeconds: Double, concurrency: Int, logger: Logger) {
+        self.concurrency = max(1, concurrency)
         self.deliveries = deliveries
         self.senders = senders
         self.pollSeconds = pollSeconds
@@ -72,24 +75,35 @@ final class DeliveryWorker: @unchecked Sendable {
                     return attempts
                 }
                 if batch.isEmpty { break }
-                for delivery in batch {
-                    attempts += 1
-                    let outcome = senders.send(delivery, now: deliveries.clock.now())
-                    do {
-                        if let error = outcome {
-                            logger.warn("notify: delivery failed", [("delivery", .int(Int(delivery.id))), ("attempt", .int(delivery.attempts + 1)),
-                                                                    ("error", .string(error))])
-                            try deliveries.failed(delivery, error: error)
-                        } else {
-                            try deliveries.succeeded(delivery)
-                        }
-                    } catch {
-                        logger.error("notify: recording a delivery failed", [("error", .string("\(error)"))])
-                        return attempts
+                attempts += batch.count
+                // Up to `concurrency` attempts at once, so one slow receiver does not hold up the rest.
+                let failures = Atomic<Int>(0)
+                DispatchQueue.concurrentPerform(iterations: min(concurrency, batch.count)) { lane in
+                    for index in stride(from: lane, to: batch.count, by: concurrency) where !record(batch[index]) {
+                        failures.add(1, ordering: .relaxed)
                     }
                 }
+                if failures.load(ordering: .relaxed) > 0 { return attempts }
             }
             return attempts
+        }
+    }
+
+    /// Sends one delivery and records the outcome; false when recording failed.
+    private func record(_ delivery: PendingDelivery) -> Bool {
+        let outcome = senders.send(delivery, now: deliveries.clock.now())
+        do {
+            if let error = outcome {
+                logger.warn("notify: delivery failed", [("delivery", .int(Int(delivery.id))), ("attempt", .int(delivery.attempts + 1)),
+                                                        ("error", .string(error))])
+                try deliveries.failed(delivery, error: error)
+            } else {
+                try deliveries.succeeded(delivery)
+            }
+            return true
+        } catch {
+            logger.error("notify: recording a delivery failed", [("error", .string("\(error)"))])
+            return false
         }
     }
 }

@@ -10,6 +10,12 @@ public struct NotifyOptions: Sendable {
     public var retryBaseSeconds = 5.0
     /// Longest retry delay in seconds; default 3600.
     public var retryMaxSeconds = 3600.0
+    /// Permit `http://` webhooks and webhooks to loopback and private addresses
+    /// (`KLIK_WEBHOOK_ALLOW_LOCAL=1`); default off, so a subscriber cannot make the server call
+    /// into the internal network and notifications travel only over TLS. For development and tests.
+    public var allowLocalWebhooks = false
+    /// Deliveries sent at the same time by the worker; default 4.
+    public var deliveryConcurrency = 4
     /// Timeout of one webhook or SMTP attempt in seconds; default 10.
     public var attemptTimeoutSeconds = 10
     /// Seconds between SSE heartbeat comments; default 15.
