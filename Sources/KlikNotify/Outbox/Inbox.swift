@@ -69,6 +69,26 @@ public struct Inbox: Sendable {
         }
     }
 
+    /// Notifications `sender` sent, oldest first, with their recipients (plugin tests, audits).
+    public func sent(by sender: String, limit: Int = 200) throws -> [JSONValue] {
+        try database.read { c in
+            try c.query("SELECT id, target, title_id, title_en, body_id, body_en, link, data FROM klik_notifications WHERE plugin = ? ORDER BY id LIMIT ?",
+                        [.text(sender), .integer(Int64(limit))]).map { row in
+                let id = row[0].int64 ?? 0
+                let users = try c.query("SELECT user_id FROM klik_inbox WHERE notification_id = ? ORDER BY user_id", [.integer(id)])
+                    .compactMap { $0[0].string }
+                return [
+                    "id": .integer(id), "to": .string(row[1].string ?? ""),
+                    "title": ["id": .string(row[2].string ?? ""), "en": .string(row[3].string ?? "")],
+                    "body": ["id": .string(row[4].string ?? ""), "en": .string(row[5].string ?? "")],
+                    "link": row[6].string.map(JSONValue.string) ?? .null,
+                    "data": row[7].string.flatMap { try? JSONParser.parse($0) } ?? .object([:]),
+                    "recipients": .array(users.map(JSONValue.string)),
+                ]
+            }
+        }
+    }
+
     static func item(_ row: Row) -> JSONValue {
         let data = row[10].string.flatMap { try? JSONParser.parse($0) } ?? .object([:])
         return [
