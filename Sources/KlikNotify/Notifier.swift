@@ -38,7 +38,7 @@ public final class Notifier: @unchecked Sendable {
     /// live events to open streams, channels through the outbox (at least once, with retries).
     /// Throws `NotifyError` for an unknown recipient, too many recipients or an exceeded quota.
     @discardableResult
-    public func send(_ notification: Notification, to recipients: Recipients, from sender: String) throws -> AcceptedNotification {
+    public func send(_ notification: NotificationMessage, to recipients: Recipients, from sender: String) throws -> AcceptedNotification {
         let accepted = try database.write { c in try accept(notification, to: recipients, from: sender, on: c) }
         published(accepted)
         return accepted
@@ -46,7 +46,7 @@ public final class Notifier: @unchecked Sendable {
 
     /// Like `send` but on a connection whose transaction the caller owns (e.g. a plugin's
     /// `klik.db.transaction`); call `published(_:)` after that transaction commits.
-    public func accept(_ notification: Notification, to recipients: Recipients, from sender: String,
+    public func accept(_ notification: NotificationMessage, to recipients: Recipients, from sender: String,
                        on connection: Connection) throws -> AcceptedNotification {
         if case .role(let role) = recipients, Role(rawValue: role) == nil {
             throw NotifyError("klik.notify.role: unknown role '\(role)' (known: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")

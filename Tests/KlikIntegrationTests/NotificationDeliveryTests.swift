@@ -123,6 +123,27 @@ import KlikTesting
         #expect(receiver.requests.isEmpty)
     }
 
+    @Test func requiredSTARTTLSIsNeverSkippedAndThePasswordNeverLogged() throws {
+        let smtp = try SMTPTestServer() // offers no STARTTLS
+        let h = try NotifyHarness(notify: { options in
+            options.smtp.host = "127.0.0.1"
+            options.smtp.port = smtp.port
+            options.smtp.startTLS = true
+            options.smtp.username = "klik"
+            options.smtp.password = "Rahasia-SMTP-4242"
+        })
+        let (warga, auth) = try h.user("Vina Warga")
+        #expect(try h.post("/api/v1/me/channels", auth, json: ["kind": "email"]).status == 201)
+        #expect(try h.send("user", warga.id).status == 201)
+        h.notifier.tick()
+        let pending = try h.get("/api/v1/admin/deliveries?state=pending", try admin(h))["deliveries"]?.arrayValue ?? []
+        #expect(pending.count == 1)
+        #expect(pending.first?["last_error"]?.stringValue?.hasPrefix("email:") == true)
+        #expect(smtp.messages.isEmpty)
+        #expect(!h.kernel.logs.lines.joined().contains("Rahasia-SMTP-4242"))
+        #expect(h.kernel.logs.lines.joined().contains("notify: delivery failed"))
+    }
+
     @Test func backoffDoublesAndIsCapped() {
         #expect(DeliveryStoreBackoff.delay(attempt: 1) == 5)
         #expect(DeliveryStoreBackoff.delay(attempt: 4) == 40)

@@ -14,10 +14,10 @@ import KlikCore
     }
 
     @Test func messagesAreValidatedFieldByField() throws {
-        let ok = try Notification.parse(["title": ["id": "Judul", "en": "Title"], "body": ["id": "Isi", "en": "Body"],
+        let ok = try NotificationMessage.parse(["title": ["id": "Judul", "en": "Title"], "body": ["id": "Isi", "en": "Body"],
                                          "link": "/x", "data": ["a": 1]], context: "t")
         #expect(ok.title.en == "Title" && ok.link == "/x" && ok.data["a"] == .integer(1))
-        let empty = try Notification.parse(["title": ["id": "J", "en": "T"], "body": ["id": "I", "en": "B"], "data": .array([])], context: "t")
+        let empty = try NotificationMessage.parse(["title": ["id": "J", "en": "T"], "body": ["id": "I", "en": "B"], "data": .array([])], context: "t")
         #expect(empty.data == .object([:]))
         let cases: [(JSONValue, String)] = [
             ("text", "t: message must be a table"),
@@ -28,8 +28,8 @@ import KlikCore
             (["title": ["id": .string(String(repeating: "x", count: 201)), "en": "T"], "body": ["id": "I", "en": "B"]], "longer than 200"),
         ]
         for (value, message) in cases {
-            #expect(throws: NotifyError.self) { try Notification.parse(value, context: "t") }
-            do { _ = try Notification.parse(value, context: "t") } catch { #expect(error.message.contains(message), "\(error.message)") }
+            #expect(throws: NotifyError.self) { try NotificationMessage.parse(value, context: "t") }
+            do { _ = try NotificationMessage.parse(value, context: "t") } catch { #expect(error.message.contains(message), "\(error.message)") }
         }
     }
 

@@ -13,7 +13,7 @@ public struct AcceptedNotification: Sendable {
 /// Writes a notification, one inbox row per recipient and one delivery per subscribed channel,
 /// all on the caller's connection inside its transaction (so they commit, or not, together).
 enum Outbox {
-    static func accept(_ notification: Notification, to recipients: Recipients, from sender: String,
+    static func accept(_ notification: NotificationMessage, to recipients: Recipients, from sender: String,
                        now: Date, maxRecipients: Int, on c: Connection) throws -> AcceptedNotification {
         let users = try resolve(recipients, on: c)
         if users.count > maxRecipients {

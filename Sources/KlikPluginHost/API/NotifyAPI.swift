@@ -13,7 +13,7 @@ enum NotifyAPI {
                     throw LuaHostError("\(name): argument 1 must be a non-empty string (the \(kind == "user" ? "user id" : kind == "role" ? "role name" : "OPD code"))")
                 }
                 do {
-                    let message = try Notification.parse(LuaJSON.json(args.count > 1 ? args[1] : .nil_), context: name)
+                    let message = try NotificationMessage.parse(LuaJSON.json(args.count > 1 ? args[1] : .nil_), context: name)
                     let accepted: AcceptedNotification
                     if let tx = context.transaction {
                         accepted = try notifier.accept(message, to: recipients(target), from: plugin, on: tx.connection)

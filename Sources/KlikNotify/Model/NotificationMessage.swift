@@ -12,7 +12,7 @@ public struct LocalizedText: Sendable, Equatable {
 }
 
 /// One message to send: what the recipients read in their inbox, and what channels carry.
-public struct Notification: Sendable, Equatable {
+public struct NotificationMessage: Sendable, Equatable {
     public var title: LocalizedText
     public var body: LocalizedText
     /// Where the client goes when the notification is opened (an app path or a URL); optional.
@@ -34,7 +34,7 @@ public struct Notification: Sendable, Equatable {
 
     /// Parses and validates `{title = {id, en}, body = {id, en}, link, data}`; errors name the field.
     /// `context` prefixes messages (e.g. `klik.notify.user`).
-    public static func parse(_ value: JSONValue, context: String) throws(NotifyError) -> Notification {
+    public static func parse(_ value: JSONValue, context: String) throws(NotifyError) -> NotificationMessage {
         guard let object = value.objectValue else { throw NotifyError("\(context): message must be a table {title=, body=, link=, data=}") }
         for key in object.keys where !["title", "body", "link", "data"].contains(key) {
             throw NotifyError("\(context): unknown field '\(key)' in message (allowed: title, body, link, data)")
@@ -58,7 +58,7 @@ public struct Notification: Sendable, Equatable {
                 throw NotifyError("\(context): message.data is larger than \(maxDataBytes) bytes as JSON")
             }
         }
-        return Notification(title: title, body: body, link: link, data: data)
+        return NotificationMessage(title: title, body: body, link: link, data: data)
     }
 
     private static func text(_ value: JSONValue?, _ field: String, max: Int, context: String) throws(NotifyError) -> LocalizedText {
