@@ -89,8 +89,8 @@ enum KernelRoutes {
     static func register(on routes: inout Router.Builder, kernel: Kernel) {
         let health = "{\"status\":\"ok\",\"version\":\(JSONText.quoted(KlikVersion.kernel))}"
         routes.add("GET", "/healthz") { _ in .jsonText(health) }
-        routes.add("GET", "/metrics") { [metrics = kernel.metrics] _ in
-            .text(metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        routes.add("GET", "/metrics") { [metrics = kernel.metrics, notifier = kernel.notifier] _ in
+            .text(metrics.render() + notifier.metricsText(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         AuthRoutes.register(on: &routes, auth: kernel.auth)
         AdminPluginRoutes.register(on: &routes, kernel: kernel)

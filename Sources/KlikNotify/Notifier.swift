@@ -95,3 +95,14 @@ public final class Notifier: @unchecked Sendable {
         worker = nil
     }
 }
+
+extension Notifier {
+    /// Prometheus lines: open live streams and undelivered channel deliveries by state.
+    public func metricsText() -> String {
+        var text = "# TYPE klik_notify_event_streams gauge\nklik_notify_event_streams \(events.openCount)\n"
+        text += "# TYPE klik_notify_deliveries gauge\n"
+        let counts = (try? deliveries.countsByState()) ?? [:]
+        for state in ["pending", "dead"] { text += "klik_notify_deliveries{state=\"\(state)\"} \(counts[state] ?? 0)\n" }
+        return text
+    }
+}

@@ -53,6 +53,7 @@ import KlikTesting
         let streams = try (0..<24).map { _ in try EventStreamClient(port: h.kernel.port, headers: auth) }
         for stream in streams { #expect(stream.wait(for: ": connected")) }
         #expect(h.notifier.events.openCount == 24)
+        #expect(try h.kernel.client.get("/metrics").text.contains("klik_notify_event_streams 24"))
         let started = Date()
         #expect(try h.kernel.client.get("/healthz").status == 200)
         #expect(Date().timeIntervalSince(started) < 1)

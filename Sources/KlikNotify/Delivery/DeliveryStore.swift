@@ -89,6 +89,17 @@ public struct DeliveryStore: Sendable {
         }
     }
 
+    /// How many deliveries are pending and dead (sent ones are not counted).
+    func countsByState() throws -> [String: Int] {
+        try database.read { c in
+            var out: [String: Int] = [:]
+            for state in ["pending", "dead"] {
+                out[state] = Int(try c.queryOne("SELECT count(*) FROM klik_deliveries WHERE state = ?", [.text(state)])?[0].int64 ?? 0)
+            }
+            return out
+        }
+    }
+
     /// Deliveries in `state` (pending, sent, dead), newest first.
     public func list(state: String?, limit: Int) throws -> [JSONValue] {
         var sql = """
