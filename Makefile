@@ -4,7 +4,7 @@
 # Also: make build, make bench, make deps, make clean.
 
 SWIFT      ?= swift
-DEBIAN_DEPS = pkg-config liblua5.4-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev
+DEBIAN_DEPS = pkg-config liblua5.4-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev libcurl4-openssl-dev
 BENCH_DEPS  = wrk gcc
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST       ?= 127.0.0.1

@@ -17,6 +17,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // C side of the Lua sandbox: allocator, hooks, bounded library functions, trampolines.
         .target(name: "CKlikLua", dependencies: ["CLua"]),
 
@@ -25,9 +26,11 @@ let package = Package(
         .target(name: "KlikStorage", dependencies: ["CSQLite", "KlikCore"]),
         .target(name: "KlikHTTP", dependencies: ["CMicroHTTPD", "KlikCore"]),
         .target(name: "KlikAuth", dependencies: ["CSodium", "KlikCore", "KlikStorage", "KlikHTTP"]),
-        .target(name: "KlikPluginHost", dependencies: ["KlikCore", "KlikLua", "KlikStorage", "KlikHTTP", "KlikAuth"]),
-        .target(name: "KlikKernel", dependencies: ["KlikCore", "KlikStorage", "KlikHTTP", "KlikAuth", "KlikPluginHost", "CSodium"]),
-        .target(name: "KlikTesting", dependencies: ["KlikKernel", "KlikAuth", "KlikCore", "KlikLua", "KlikPluginHost", "KlikHTTP"]),
+        // Notifications: inbox, live events, durable outbox with webhook and e-mail channels.
+        .target(name: "KlikNotify", dependencies: ["CCurl", "CSodium", "KlikCore", "KlikStorage", "KlikHTTP", "KlikAuth"]),
+        .target(name: "KlikPluginHost", dependencies: ["KlikCore", "KlikLua", "KlikStorage", "KlikHTTP", "KlikAuth", "KlikNotify"]),
+        .target(name: "KlikKernel", dependencies: ["KlikCore", "KlikStorage", "KlikHTTP", "KlikAuth", "KlikPluginHost", "KlikNotify", "CSodium"]),
+        .target(name: "KlikTesting", dependencies: ["KlikKernel", "KlikAuth", "KlikCore", "KlikLua", "KlikPluginHost", "KlikHTTP", "KlikNotify"]),
         .executableTarget(name: "klik", dependencies: ["KlikKernel", "KlikPluginHost", "KlikTesting", "KlikLua"]),
 
         .testTarget(name: "KlikCoreTests", dependencies: ["KlikCore"]),
@@ -36,6 +39,7 @@ let package = Package(
         .testTarget(name: "KlikHTTPTests", dependencies: ["KlikHTTP", "KlikTesting"]),
         .testTarget(name: "KlikPluginHostTests", dependencies: ["KlikPluginHost", "KlikTesting"]),
         .testTarget(name: "KlikAuthTests", dependencies: ["KlikAuth", "KlikTesting"]),
-        .testTarget(name: "KlikIntegrationTests", dependencies: ["KlikKernel", "KlikTesting"]),
+        .testTarget(name: "KlikNotifyTests", dependencies: ["KlikNotify"]),
+        .testTarget(name: "KlikIntegrationTests", dependencies: ["KlikKernel", "KlikTesting", "KlikNotify"]),
     ]
 )

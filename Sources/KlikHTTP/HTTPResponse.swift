@@ -7,6 +7,8 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// Slow work (password hashing) to run off the HTTP worker threads; see `deferred(_:)`.
     public private(set) var deferredWork: (@Sendable () -> HTTPResponse)?
+    /// A body produced over time (Server-Sent Events); see `stream(_:headers:)`.
+    public private(set) var stream: HTTPStream?
 
     public init(status: Int = 200, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -20,6 +22,14 @@ public struct HTTPResponse: Sendable {
     public static func deferred(_ work: @escaping @Sendable () -> HTTPResponse) -> HTTPResponse {
         var response = HTTPResponse(status: 202)
         response.deferredWork = work
+        return response
+    }
+
+    /// A response whose body `stream` produces over time, sent chunked; the connection holds
+    /// no worker thread while the stream has nothing to say.
+    public static func stream(_ stream: HTTPStream, status: Int = 200, headers: [(String, String)]) -> HTTPResponse {
+        var response = HTTPResponse(status: status, headers: headers)
+        response.stream = stream
         return response
     }
 

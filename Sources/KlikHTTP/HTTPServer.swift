@@ -17,6 +17,7 @@ public final class HTTPServer: @unchecked Sendable {
     let logger: Logger
     let requestIds = RequestIDGenerator()
     let deferredPool: DeferredWorkPool
+    let openStreams = OpenStreams()
     private let lock = NSLock()
     private var daemon: OpaquePointer?
 
@@ -57,6 +58,7 @@ public final class HTTPServer: @unchecked Sendable {
     public func stop(drain: Bool = true) {
         guard let handle = lock.withLock({ () -> OpaquePointer? in defer { daemon = nil }; return daemon }) else { return }
         let fd = MHD_quiesce_daemon(handle)
+        openStreams.endAll() // streams end (and resume) so they can drain
         if drain {
             let deadline = Date().addingTimeInterval(options.drainSeconds)
             while metrics.inFlight > 0 && Date() < deadline { usleep(5_000) }

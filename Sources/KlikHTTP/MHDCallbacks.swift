@@ -160,8 +160,16 @@ extension HTTPServer {
 
     func queue(_ response: HTTPResponse, connection: OpaquePointer, state: RequestState, method: String,
                        path: String, route: String, requestId: String) -> MHD_Result {
-        let mhdResponse = response.body.withUnsafeBytes { buf in
-            MHD_create_response_from_buffer(buf.count, UnsafeMutableRawPointer(mutating: buf.baseAddress), .RESPMEM_MUST_COPY)
+        let mhdResponse: OpaquePointer?
+        if let stream = response.stream {
+            stream.attach(connection, to: openStreams)
+            mhdResponse = MHD_create_response_from_callback(UInt64.max, 4096, streamReaderCallback,
+                                                            Unmanaged.passRetained(stream).toOpaque(), streamFreeCallback)
+            if mhdResponse == nil { openStreams.remove(stream) }
+        } else {
+            mhdResponse = response.body.withUnsafeBytes { buf in
+                MHD_create_response_from_buffer(buf.count, UnsafeMutableRawPointer(mutating: buf.baseAddress), .RESPMEM_MUST_COPY)
+            }
         }
         guard let mhdResponse else { return kmhd_no() }
         for (name, value) in response.headers { MHD_add_response_header(mhdResponse, name, value) }

@@ -62,6 +62,7 @@ public enum ConfigurationLoader {
         }
         config.http.host = config.host
         config.http.port = config.port
+        try loadNotify(environment, into: &config.notify)
         return (config, positional)
     }
 

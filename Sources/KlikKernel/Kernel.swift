@@ -2,6 +2,7 @@ import Foundation
 import KlikAuth
 import KlikCore
 import KlikHTTP
+import KlikNotify
 import KlikPluginHost
 import KlikStorage
 
@@ -15,6 +16,8 @@ public final class Kernel: @unchecked Sendable {
     public let plugins: PluginRegistry
     /// Users, OPDs, sessions, API keys, sign-in.
     public let auth: AuthService
+    /// Inbox, live events and the notification outbox.
+    public let notifier: Notifier
     private var server: HTTPServer?
     private var watcher: PluginWatcher?
     /// Extra native routes (test support and embedding); registered after the kernel's own.
@@ -40,6 +43,8 @@ public final class Kernel: @unchecked Sendable {
                                audit.record(actor: actor, action: action, target: target, detail: detail, address: address)
                            })
         plugins.directory = (auth.users, auth.agencies)
+        notifier = Notifier(database: database, clock: clock, options: configuration.notify, logger: logger)
+        plugins.notifier = notifier
     }
 
     /// The port actually listened on (useful with port 0).
@@ -56,6 +61,7 @@ public final class Kernel: @unchecked Sendable {
         let server = HTTPServer(options: configuration.http, responder: responder, metrics: metrics, logger: logger)
         try server.start()
         self.server = server
+        notifier.start()
         let watcher = PluginWatcher(registry: plugins, watchFiles: configuration.developmentMode)
         watcher.start()
         self.watcher = watcher
@@ -68,6 +74,7 @@ public final class Kernel: @unchecked Sendable {
     public func stop() {
         watcher?.stop()
         watcher = nil
+        notifier.stop()
         server?.stop(drain: true)
         server = nil
         plugins.audit.flush()
@@ -82,13 +89,15 @@ enum KernelRoutes {
     static func register(on routes: inout Router.Builder, kernel: Kernel) {
         let health = "{\"status\":\"ok\",\"version\":\(JSONText.quoted(KlikVersion.kernel))}"
         routes.add("GET", "/healthz") { _ in .jsonText(health) }
-        routes.add("GET", "/metrics") { [metrics = kernel.metrics] _ in
-            .text(metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        routes.add("GET", "/metrics") { [metrics = kernel.metrics, notifier = kernel.notifier] _ in
+            .text(metrics.render() + notifier.metricsText(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         AuthRoutes.register(on: &routes, auth: kernel.auth)
         AdminPluginRoutes.register(on: &routes, kernel: kernel)
         AdminUserRoutes.register(on: &routes, auth: kernel.auth)
         AdminKeyAuditRoutes.register(on: &routes, kernel: kernel)
+        NotificationRoutes.register(on: &routes, notifier: kernel.notifier)
+        ChannelRoutes.register(on: &routes, notifier: kernel.notifier, agencies: kernel.auth.agencies)
         MenuRoutes.register(on: &routes, plugins: kernel.plugins)
         OpenAPIRoutes.register(on: &routes, plugins: kernel.plugins) // last: it lists the routes above
     }

@@ -2,6 +2,7 @@ import Foundation
 import KlikCore
 import KlikAuth
 import KlikHTTP
+import KlikNotify
 
 /// Everything `klik serve` (and the other commands) can be told. A plain value with documented
 /// defaults; `ConfigurationLoader` is the one place that reads flags and environment variables.
@@ -26,6 +27,8 @@ public struct KernelConfiguration: Sendable {
     public var http = HTTPServerOptions()
     /// Password hashing cost, password rules, session lifetimes, throttling, cookie flags.
     public var auth = AuthOptions()
+    /// Notification quotas, retries, heartbeats and the SMTP server (`KLIK_SMTP_*`).
+    public var notify = NotifyOptions()
 
     public init() {}
 

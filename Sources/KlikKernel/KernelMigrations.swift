@@ -1,4 +1,5 @@
 import KlikAuth
+import KlikNotify
 import KlikStorage
 
 /// The kernel's own schema, append-only. Plugins' collections get their own scopes.
@@ -31,7 +32,7 @@ public enum KernelMigrations {
             CREATE INDEX klik_audit_at ON klik_audit (at);
             CREATE INDEX klik_audit_actor ON klik_audit (actor, at);
             """),
-    ] + AuthSchema.migrations
+    ] + AuthSchema.migrations + NotifySchema.migrations
 
     static var migrator: Migrator { Migrator(scope: "kernel", migrations: all) }
 

@@ -88,6 +88,8 @@ function delete(path, opts) return request("DELETE", path, opts) end
 clock = { advance = host.advance, now = host.now }
 --- Lines the plugin logged so far (strings).
 function logs() return host.logs() end
+--- Notifications the plugin sent so far, oldest first: {id, to, title, body, link, data, recipients}.
+function notifications() return host.notifications() end
 
 function __klik_test_count() return #tests end
 function __klik_test_run(i)

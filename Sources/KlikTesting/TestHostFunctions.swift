@@ -55,6 +55,10 @@ enum TestHostFunctions {
                 return []
             },
             "now": { _ in [.number(clock.now().timeIntervalSince1970)] },
+            "notifications": { [notifier = kernel.kernel.notifier] _ in
+                let sent = (try? notifier.inbox.sent(by: id)) ?? []
+                return [sent.isEmpty ? .table([:]) : .array(sent.map(LuaJSON.lua))]
+            },
             "logs": { _ in
                 let lines = logs.lines.filter { $0.contains("\"plugin\":\"\(id)\"") }
                 return [lines.isEmpty ? .table([:]) : .array(lines.suffix(200).map { .string($0) })]

@@ -112,6 +112,9 @@ import KlikTesting
         let summary = runner.run(["dbcheck"])
         #expect(summary.failed == 0, "\(output.joined(separator: "\n"))")
         #expect(summary.passed >= 10)
+        output = []
+        let notify = runner.run(["kabar"]) // klik.notify and the notifications() helper
+        #expect(notify.failed == 0 && notify.passed == 2, "\(output.joined(separator: "\n"))")
     }
 
     @Test func aFailingLuaTestIsReportedWithWhatDiffered() throws {

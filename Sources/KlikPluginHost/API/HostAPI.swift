@@ -2,6 +2,7 @@ import Foundation
 import KlikAuth
 import KlikCore
 import KlikLua
+import KlikNotify
 import KlikStorage
 
 /// What one plugin state needs to answer `klik.*` calls. The `call` context changes per call;
@@ -9,9 +10,12 @@ import KlikStorage
 final class CallContext: @unchecked Sendable {
     var transaction: WriteTransaction?
     var requestId = "-"
+    /// Notifications accepted inside the open transaction; published when it commits.
+    var pendingNotifications: [AcceptedNotification] = []
 
     /// Rolls back a transaction the plugin left open (an error or budget stop mid-transaction).
     func finish() -> Bool {
+        pendingNotifications = []
         guard let tx = transaction else { return false }
         tx.rollback()
         transaction = nil
@@ -39,6 +43,9 @@ struct HostAPI {
         try sandbox.installHostTable("__klik_host.kernel", functions: kernelFunctions())
         if manifest.permissions.contains(.storage), let store = runtime.store {
             try sandbox.installHostTable("__klik_host.db", functions: dbFunctions(store))
+        }
+        if manifest.permissions.contains(.notify), let notifier = runtime.notifier {
+            try sandbox.installHostTable("__klik_host.notify", functions: NotifyAPI.functions(notifier: notifier, plugin: manifest.id, context: context))
         }
         if manifest.permissions.contains(.usersRead), let directory = runtime.directory {
             try sandbox.installHostTable("__klik_host.users", functions: UserLookup.functions(users: directory.users, agencies: directory.agencies))
@@ -132,6 +139,7 @@ struct HostAPI {
         let context = context
         let database = store.database
         let log = runtime.pluginLog
+        let notifier = runtime.notifier
         return [
             "insert": { args in try HostAPI.storage(log, context) { try store.insert(args, tx: context.transaction) } },
             "get": { args in try HostAPI.storage(log, context) { try store.get(args, tx: context.transaction) } },
@@ -145,11 +153,13 @@ struct HostAPI {
                 return []
             },
             "_commit": { _ in
-                defer { context.transaction = nil }
+                defer { context.transaction = nil; context.pendingNotifications = [] }
                 try context.transaction?.commit()
+                for accepted in context.pendingNotifications { notifier?.published(accepted) }
                 return []
             },
             "_rollback": { _ in
+                context.pendingNotifications = []
                 context.transaction?.rollback()
                 context.transaction = nil
                 return []

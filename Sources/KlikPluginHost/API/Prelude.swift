@@ -53,6 +53,10 @@ if host.db then
   api.db = readonly("klik.db", db)
 end
 
+if host.notify then
+  api.notify = readonly("klik.notify", { user = host.notify.user, role = host.notify.role, opd = host.notify.opd })
+end
+
 if host.users then
   api.users = readonly("klik.users", { get = host.users.get, find = host.users.find })
   api.opd = readonly("klik.opd", { list = host.users.opd_list })

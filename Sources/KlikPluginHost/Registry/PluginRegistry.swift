@@ -2,6 +2,7 @@ import Foundation
 import KlikAuth
 import KlikCore
 import KlikLua
+import KlikNotify
 import KlikStorage
 
 /// What the kernel knows about one plugin now.
@@ -57,6 +58,8 @@ public final class PluginRegistry: @unchecked Sendable {
     public var only: Set<String>?
     /// User and OPD lookups offered to plugins with `users:read` (set by the kernel before loading).
     public var directory: (users: UserStore, agencies: AgencyStore)?
+    /// Notifications offered to plugins with `notify` (set by the kernel before loading).
+    public var notifier: Notifier?
 
     private let entriesLock = NSLock()
     private var entries: [String: Entry] = [:]
@@ -237,6 +240,7 @@ public final class PluginRegistry: @unchecked Sendable {
                                     audit: { [audit] action, target, detail in
                                         audit.record(actor: "plugin:\(target)", action: action, target: target, detail: detail)
                                     })
+        runtime.notifier = manifest.permissions.contains(.notify) ? notifier : nil
         runtime.onTrip = { [weak self] recent in self?.budgetTripped(manifest.id, recent: recent) }
         try runtime.prepare()
         return runtime

@@ -3,6 +3,7 @@ import KlikAuth
 import KlikCore
 import KlikHTTP
 import KlikLua
+import KlikNotify
 import KlikStorage
 
 /// Counters of one plugin, kept across reloads.
@@ -49,6 +50,8 @@ public final class PluginRuntime: @unchecked Sendable {
     let stats: PluginStats
     /// Read-only user and OPD lookups for plugins with `users:read`.
     let directory: (users: UserStore, agencies: AgencyStore)?
+    /// `klik.notify` for plugins with `notify`; set by the registry right after building.
+    var notifier: Notifier?
     let auditSink: @Sendable (String, String, [String: JSONValue]) -> Void
     private(set) var router: Router!
     /// Where the plugin's routes are served: `/api/v1/<id>`.
