@@ -24,8 +24,9 @@ let package = Package(
         .target(name: "KlikLua", dependencies: ["CLua", "CKlikLua", "KlikCore"]),
         .target(name: "KlikStorage", dependencies: ["CSQLite", "KlikCore"]),
         .target(name: "KlikHTTP", dependencies: ["CMicroHTTPD", "KlikCore"]),
-        .target(name: "KlikPluginHost", dependencies: ["KlikCore", "KlikLua", "KlikStorage", "KlikHTTP"]),
-        .target(name: "KlikKernel", dependencies: ["KlikCore", "KlikStorage", "KlikHTTP", "KlikPluginHost", "CSodium"]),
+        .target(name: "KlikSLA", dependencies: ["KlikCore", "KlikStorage"]),
+        .target(name: "KlikPluginHost", dependencies: ["KlikCore", "KlikLua", "KlikStorage", "KlikHTTP", "KlikSLA"]),
+        .target(name: "KlikKernel", dependencies: ["KlikCore", "KlikStorage", "KlikHTTP", "KlikPluginHost", "CSodium", "KlikSLA"]),
         .target(name: "KlikTesting", dependencies: ["KlikKernel", "KlikCore", "KlikLua", "KlikPluginHost", "KlikHTTP"]),
         .executableTarget(name: "klik", dependencies: ["KlikKernel", "KlikPluginHost", "KlikTesting", "KlikLua"]),
 
@@ -34,6 +35,7 @@ let package = Package(
         .testTarget(name: "KlikStorageTests", dependencies: ["KlikStorage", "KlikTesting"]),
         .testTarget(name: "KlikHTTPTests", dependencies: ["KlikHTTP", "KlikTesting"]),
         .testTarget(name: "KlikPluginHostTests", dependencies: ["KlikPluginHost", "KlikTesting"]),
+        .testTarget(name: "KlikSLATests", dependencies: ["KlikSLA", "KlikStorage", "KlikTesting"]),
         .testTarget(name: "KlikIntegrationTests", dependencies: ["KlikKernel", "KlikTesting"]),
     ]
 )

@@ -1,3 +1,4 @@
+import KlikSLA
 import KlikStorage
 
 /// The kernel's own schema, append-only. Plugins' collections get their own scopes.
@@ -30,6 +31,10 @@ public enum KernelMigrations {
             CREATE INDEX klik_audit_at ON klik_audit (at);
             CREATE INDEX klik_audit_actor ON klik_audit (actor, at);
             """),
+        Migration("0004-sla-calendars", SLASchema.calendars),
+        Migration("0005-sla-holidays-2026", HolidaySeed2026.sql),
+        Migration("0006-sla-clocks", SLASchema.clocks),
+        Migration("0007-schedule-jobs", SLASchema.schedule),
     ]
 
     static var migrator: Migrator { Migrator(scope: "kernel", migrations: all) }
