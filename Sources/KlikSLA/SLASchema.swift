@@ -41,11 +41,13 @@ public enum SLASchema {
             started_at INTEGER NOT NULL,
             accrued INTEGER NOT NULL DEFAULT 0,
             resumed_at INTEGER,
+            halted_at INTEGER,
             warn_at INTEGER,
             due_at INTEGER,
             finished_at INTEGER,
             met_late INTEGER NOT NULL DEFAULT 0,
             colour TEXT NOT NULL DEFAULT 'green',
+            fired TEXT NOT NULL DEFAULT 'green',
             next_at INTEGER,
             UNIQUE (plugin, policy, subject));
         CREATE INDEX klik_sla_clocks_next ON klik_sla_clocks (next_at) WHERE next_at IS NOT NULL;
