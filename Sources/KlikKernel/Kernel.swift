@@ -2,6 +2,7 @@ import Foundation
 import KlikCore
 import KlikHTTP
 import KlikPluginHost
+import KlikSLA
 import KlikStorage
 
 /// The composition root: opens storage, runs migrations, builds routes and starts the HTTP server.
@@ -12,6 +13,8 @@ public final class Kernel: @unchecked Sendable {
     public let database: Database
     public let metrics = HTTPMetrics()
     public let plugins: PluginRegistry
+    /// SLA clocks, their timer engine and scheduled jobs; `timers.tick()` runs them once.
+    public let timers: TimerService
     private var server: HTTPServer?
     private var watcher: PluginWatcher?
     /// Extra native routes (test support and embedding); registered after the kernel's own.
@@ -32,6 +35,11 @@ public final class Kernel: @unchecked Sendable {
                                plugins: URL(fileURLWithPath: configuration.pluginsDirectory)),
             database: database, clock: clock, logger: logger, statesPerPlugin: configuration.http.threads + 2)
         plugins.only = configuration.onlyPlugins
+        timers = TimerService(database: database, clock: clock, logger: logger)
+        plugins.timers = timers
+        let handlers = PluginTimerHandlers(registry: plugins)
+        timers.engine.add(sink: handlers)   // notifications will add their own SLATransitionSink here
+        timers.schedule.set(runner: handlers)
     }
 
     /// The port actually listened on (useful with port 0).
@@ -50,6 +58,7 @@ public final class Kernel: @unchecked Sendable {
         let watcher = PluginWatcher(registry: plugins, watchFiles: configuration.developmentMode)
         watcher.start()
         self.watcher = watcher
+        timers.start()
         try? ServerMarker.write(dataDirectory: configuration.dataDirectory, port: server.port)
         logger.info("klik started", [("host", .string(configuration.http.host)), ("port", .int(server.port)),
                                      ("version", .string(KlikVersion.kernel))])
@@ -61,6 +70,7 @@ public final class Kernel: @unchecked Sendable {
         watcher = nil
         server?.stop(drain: true)
         server = nil
+        timers.stop()
         plugins.audit.flush()
         ServerMarker.remove(dataDirectory: configuration.dataDirectory)
         database.close()

@@ -53,6 +53,18 @@ enum TestHostFunctions {
                 return []
             },
             "now": { _ in [.number(clock.now().timeIntervalSince1970)] },
+            "set": { args in
+                guard let t = args.first.flatMap({ v -> Double? in
+                    if case .number(let d) = v { return d }
+                    return v.intValue.map(Double.init)
+                }) else { throw LuaHostError("clock.set(unix_seconds) expects a number") }
+                clock.set(Date(timeIntervalSince1970: t))
+                return []
+            },
+            "tick": { [timers = kernel.kernel.timers] _ in
+                timers.tick()
+                return []
+            },
             "logs": { _ in
                 let lines = logs.lines.filter { $0.contains("\"plugin\":\"\(id)\"") }
                 return [lines.isEmpty ? .table([:]) : .array(lines.suffix(200).map { .string($0) })]

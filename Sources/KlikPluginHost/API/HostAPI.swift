@@ -39,6 +39,11 @@ struct HostAPI {
         if manifest.permissions.contains(.storage), let store = runtime.store {
             try sandbox.installHostTable("__klik_host.db", functions: dbFunctions(store))
         }
+        if let timers = runtime.timers {
+            let time = SLAHostAPI(runtime: runtime, context: context, timers: timers)
+            if manifest.permissions.contains(.sla) { try sandbox.installHostTable("__klik_host.sla", functions: time.slaFunctions()) }
+            if manifest.permissions.contains(.schedule) { try sandbox.installHostTable("__klik_host.schedule", functions: time.scheduleFunctions()) }
+        }
         try sandbox.runTrusted(source: Prelude.source, chunkName: "klik-prelude")
     }
 

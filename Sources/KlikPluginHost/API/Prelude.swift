@@ -53,6 +53,19 @@ if host.db then
   api.db = readonly("klik.db", db)
 end
 
+if host.sla then
+  local s = host.sla
+  api.sla = readonly("klik.sla", {
+    start = s.start, pause = s.pause, resume = s.resume, complete = s.complete, cancel = s.cancel,
+    restart = s.restart, status = s.status, counts = s.counts,
+  })
+end
+
+if host.schedule then
+  local s = host.schedule
+  api.schedule = readonly("klik.schedule", { at = s.at, after = s.after, every = s.every, cancel = s.cancel, list = s.list })
+end
+
 -- Capabilities a manifest may declare; reaching for one that was not declared is an error.
 local capabilities = {
   db = "storage", notify = "notify", sla = "sla", schedule = "schedule", users = "users:read", files = "files",

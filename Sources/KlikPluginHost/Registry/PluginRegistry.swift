@@ -1,6 +1,7 @@
 import Foundation
 import KlikCore
 import KlikLua
+import KlikSLA
 import KlikStorage
 
 /// What the kernel knows about one plugin now.
@@ -54,6 +55,8 @@ public final class PluginRegistry: @unchecked Sendable {
     public var pauseAfterTrips = 5
     /// Only these plugins (and their dependencies) are loaded when set (isolated plugin tests).
     public var only: Set<String>?
+    /// SLA clocks and scheduled jobs given to plugins with the `sla`/`schedule` permissions; set by the kernel before loading.
+    public var timers: TimerService?
 
     private let entriesLock = NSLock()
     private var entries: [String: Entry] = [:]
@@ -229,7 +232,7 @@ public final class PluginRegistry: @unchecked Sendable {
                                     settings: merged, stats: stats, maxIdle: statesPerPlugin,
                                     audit: { [audit] action, target, detail in
                                         audit.record(actor: "plugin:\(target)", action: action, target: target, detail: detail)
-                                    })
+                                    }, timers: timers)
         runtime.onTrip = { [weak self] recent in self?.budgetTripped(manifest.id, recent: recent) }
         try runtime.prepare()
         return runtime

@@ -2,6 +2,7 @@ import Foundation
 import KlikCore
 import KlikHTTP
 import KlikLua
+import KlikSLA
 import KlikStorage
 
 /// Counters of one plugin, kept across reloads.
@@ -47,6 +48,10 @@ public final class PluginRuntime: @unchecked Sendable {
     let limits: LuaLimits
     let stats: PluginStats
     let auditSink: @Sendable (String, String, [String: JSONValue]) -> Void
+    /// SLA clocks and scheduled jobs (`klik.sla`, `klik.schedule`); nil when the kernel runs without them.
+    let timers: TimerService?
+    /// Names of the functions main.lua's table defines (known after `prepare`).
+    private(set) var moduleFunctions: Set<String> = []
     private(set) var router: Router!
     /// Where the plugin's routes are served: `/api/v1/<id>`.
     let mountPath: String
@@ -56,8 +61,9 @@ public final class PluginRuntime: @unchecked Sendable {
 
     init(manifest: PluginManifest, folder: URL, database: Database, clock: any Clock, logger: Logger,
          settings: [String: JSONValue], stats: PluginStats, maxIdle: Int,
-         audit: @escaping @Sendable (String, String, [String: JSONValue]) -> Void) {
+         audit: @escaping @Sendable (String, String, [String: JSONValue]) -> Void, timers: TimerService? = nil) {
         self.manifest = manifest
+        self.timers = timers
         self.folder = folder
         self.clock = clock
         self.logger = logger
@@ -91,6 +97,7 @@ public final class PluginRuntime: @unchecked Sendable {
     func prepare() throws {
         let state = try makeState()
         let names = Set(state.sandbox.moduleFunctionNames)
+        moduleFunctions = names
         let missing = manifest.routes.map(\.handler).filter { !names.contains($0) }
         if !missing.isEmpty {
             throw LuaError(kind: .notFound, message: "main.lua does not define handler(s) " + Set(missing).sorted().joined(separator: ", "))

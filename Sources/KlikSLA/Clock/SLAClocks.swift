@@ -82,24 +82,29 @@ public final class SLAClocks: @unchecked Sendable {
         }
     }
 
+    @discardableResult
     public func pause(plugin: String, subject: String, policy: String? = nil, now: Int64, on c: Connection? = nil) throws -> SLAStatus {
         try transition(plugin, subject, policy, now: now, on: c, from: [.running], verb: "pause") { r, m in r.halt(at: now, to: .paused, m) }
     }
 
+    @discardableResult
     public func resume(plugin: String, subject: String, policy: String? = nil, now: Int64, on c: Connection? = nil) throws -> SLAStatus {
         try transition(plugin, subject, policy, now: now, on: c, from: [.paused], verb: "resume") { r, m in r.run(from: now, m) }
     }
 
+    @discardableResult
     public func complete(plugin: String, subject: String, policy: String? = nil, now: Int64, on c: Connection? = nil) throws -> SLAStatus {
         try transition(plugin, subject, policy, now: now, on: c, from: [.running, .paused], verb: "complete") { r, m in r.halt(at: now, to: .completed, m) }
     }
 
+    @discardableResult
     public func cancel(plugin: String, subject: String, policy: String? = nil, now: Int64, on c: Connection? = nil) throws -> SLAStatus {
         try transition(plugin, subject, policy, now: now, on: c, from: [.running, .paused], verb: "cancel") { r, m in r.halt(at: now, to: .cancelled, m) }
     }
 
     /// Reopens a clock as a new cycle from `now` with the policy's current target (the reporter
     /// reopened the complaint). The previous cycle's outcome is replaced; its fired events stay recorded.
+    @discardableResult
     public func restart(plugin: String, policy: SLAPolicy, subject: String, now: Int64, on c: Connection? = nil) throws -> SLAStatus {
         try transition(plugin, subject, policy.name, now: now, on: c, from: [.running, .paused, .completed, .cancelled], verb: "restart") { r, m in
             if case .working(let cal) = m { r.target = policy.targetSeconds(on: cal); r.warning = policy.warningSeconds(on: cal) }
