@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "KlikKernel", dependencies: ["KlikCore", "KlikStorage", "KlikHTTP", "KlikPluginHost", "CSodium", "KlikSLA"]),
         .target(name: "KlikTesting", dependencies: ["KlikKernel", "KlikCore", "KlikLua", "KlikPluginHost", "KlikHTTP"]),
         .executableTarget(name: "klik", dependencies: ["KlikKernel", "KlikPluginHost", "KlikTesting", "KlikLua"]),
+        // bench/sla.sh: the SLA engine against a million open clocks (not a test; run in release).
+        .executableTarget(name: "klik-sla-bench", dependencies: ["KlikKernel", "KlikSLA", "KlikStorage", "KlikCore"]),
 
         .testTarget(name: "KlikCoreTests", dependencies: ["KlikCore"]),
         .testTarget(name: "KlikLuaTests", dependencies: ["KlikLua"]),

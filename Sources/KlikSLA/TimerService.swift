@@ -11,7 +11,7 @@ public final class TimerService: @unchecked Sendable {
     let logger: Logger?
     private let state = NSCondition()
     private var running = false
-    private var thread: Thread?
+    private var finished = true
     /// Longest sleep between ticks, in seconds.
     public var interval: TimeInterval = 1
 
@@ -35,18 +35,18 @@ public final class TimerService: @unchecked Sendable {
         defer { state.unlock() }
         guard !running else { return }
         running = true
+        finished = false
         _ = try? schedule.store.recoverInterrupted()
         let t = Thread { [self] in loop() }
         t.stackSize = 16 << 20
         t.name = "klik-timers"
-        thread = t
         t.start()
     }
 
     private func loop() {
         while true {
             state.lock()
-            if !running { state.signal(); state.unlock(); return }
+            if !running { finished = true; state.broadcast(); state.unlock(); return }
             state.unlock()
             tick()
             state.lock()
@@ -61,8 +61,7 @@ public final class TimerService: @unchecked Sendable {
         guard running else { state.unlock(); return }
         running = false
         state.broadcast()
-        while thread?.isFinished == false { _ = state.wait(until: Date().addingTimeInterval(0.05)) }
-        thread = nil
+        while !finished { state.wait() }
         state.unlock()
     }
 }
