@@ -28,6 +28,7 @@ let args = CommandLine.arguments
 let total = args.count > 1 ? Int(args[1]) ?? 1_000_000 : 1_000_000
 let duePercent = args.count > 2 ? Double(args[2]) ?? 1 : 1
 let due = Int(Double(total) * duePercent / 100)
+let batch = args.count > 3 ? Int(args[3]) ?? 2000 : 2000
 
 let dir = FileManager.default.temporaryDirectory.appendingPathComponent("klik-sla-bench-\(UUID().uuidString.prefix(8))")
 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -40,12 +41,13 @@ try KernelMigrations.apply(to: database)
 let now = CivilDate.day(year: 2026, month: 7, day: 1) * 86_400 + 3 * 3600
 let clock = FakeClock(Date(timeIntervalSince1970: TimeInterval(now)))
 let timers = TimerService(database: database, clock: clock)
+timers.engine.batchSize = batch
 let sink = CountingSink()
 timers.engine.add(sink: sink)
 let policy = SLAPolicy(name: "tindak_lanjut", target: .workingDays(5))
 let opds = ["PUPR", "DLH", "Dinkes", "Disdik", "Dishub", "Bapenda", "Dukcapil", "Dinsos"]
 
-print("# klik-sla-bench: \(total) open clocks, \(due) due (\(duePercent) %)")
+print("# klik-sla-bench: \(total) open clocks, \(due) due (\(duePercent) %), engine batch \(batch)")
 var t = Monotonic.nanoseconds()
 var inserted = 0
 while inserted < total {
@@ -66,6 +68,7 @@ t = Monotonic.nanoseconds()
 let report = try timers.engine.tick()
 let tickMs = ms(t)
 print(String(format: "tick: %.1f ms for %d transitions fired, %d delivered (sink saw %d)", tickMs, report.fired, report.delivered, sink.count.load(ordering: .relaxed)))
+print("RSS: before tick \(rssBefore) KiB, after tick \(rssKiB()) KiB")
 
 t = Monotonic.nanoseconds()
 let idle = try timers.engine.tick()
@@ -75,9 +78,10 @@ t = Monotonic.nanoseconds()
 let next = try timers.engine.nextDue()
 print(String(format: "nextDue: %.3f ms (%@)", ms(t), next.map { CivilDate.rfc3339($0, offset: 25_200) } ?? "none"))
 
+t = Monotonic.nanoseconds()
 let counts = try timers.clocks.counts(plugin: "klik-lapor", by: .colour, now: now)
-print("counts by colour: " + counts.map { "\($0.key ?? "-")=\($0.total)" }.joined(separator: " "))
-print("RSS: before tick \(rssBefore) KiB, after \(rssKiB()) KiB, peak \(rssKiB("VmHWM")) KiB")
+print(String(format: "counts by colour over all clocks: %.0f ms; ", ms(t)) + counts.map { "\($0.key ?? "-")=\($0.total)" }.joined(separator: " "))
+print("RSS: after counts \(rssKiB()) KiB, peak \(rssKiB("VmHWM")) KiB")
 guard report.fired == due, sink.count.load(ordering: .relaxed) == due else {
     print("FAILED: expected \(due) transitions")
     exit(1)

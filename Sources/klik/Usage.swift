@@ -12,6 +12,9 @@ Pemakaian / usage:
   klik plugin list                 daftar plugin / list plugins with their state
   klik plugin enable|disable|reload ID   ubah plugin di server yang berjalan / change a running server
   klik plugin schema               cetak JSON Schema manifest / print the manifest JSON Schema
+  klik calendar holidays [YEAR]    hari libur & cuti bersama / list days off of the default calendar
+  klik calendar set-holiday DATE KIND NAME_ID NAME_EN [SOURCE]   KIND: libur_nasional|cuti_bersama|libur_daerah
+  klik calendar remove-holiday DATE                              hapus hari libur / remove a day off
   klik version                     versi / print the version
   klik --help                      bantuan ini / this help
 

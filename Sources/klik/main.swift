@@ -46,6 +46,8 @@ case "backup":
     runBackup(rest, environment)
 case "plugin":
     runPlugin(rest, environment)
+case "calendar":
+    runCalendar(rest, environment)
 default:
     FileHandle.standardError.write(Data("klik: perintah tidak dikenal / unknown command '\(command)'\n\n\(usage)".utf8))
     exit(2)

@@ -107,11 +107,20 @@ public struct ClockRecord: Sendable {
     /// The next transition the engine owes: the one after `fired`, if it happens while the clock runs
     /// (or happened before it was halted).
     mutating func scheduleNext() {
+        nextAt = ClockRecord.next(after: fired, warnAt: warnAt, dueAt: dueAt, state: state, haltedAt: haltedAt)
+    }
+
+    /// The next transition owed after `fired`: the warning or the breach, if it happens while the
+    /// clock runs (or happened before it was halted); nil when none is owed.
+    static func next(after fired: SLAColour, warnAt: Int64?, dueAt: Int64?, state: SLAState, haltedAt: Int64?) -> Int64? {
         let candidate: Int64? = switch fired {
         case .green: warnAt
         case .yellow: dueAt
         case .red: nil
         }
-        if let c = candidate, state == .running || (state != .cancelled && haltedAt.map { c <= $0 } == true) { nextAt = c } else { nextAt = nil }
+        guard let c = candidate else { return nil }
+        if state == .running { return c }
+        if state != .cancelled, let h = haltedAt, c <= h { return c }
+        return nil
     }
 }

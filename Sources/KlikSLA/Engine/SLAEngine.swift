@@ -40,14 +40,13 @@ public final class SLAEngine: @unchecked Sendable {
         defer { lock.unlock() }
         let now = Int64(clock.now().timeIntervalSince1970.rounded(.down))
         var report = Report()
+        report.delivered += try deliver(try pendingEvents())   // left undelivered by a crash
         while true {
-            let fired = try fireBatch(now: now)
-            report.fired += fired
-            report.delivered += try deliverPending()
-            if fired < batchSize { break }
+            let (rows, events) = try fireBatch(now: now)
+            report.fired += events.count
+            report.delivered += try deliver(events)
+            if rows < batchSize { return report }
         }
-        report.delivered += try deliverPending()
-        return report
     }
 
     /// The earliest pending transition, for sleeping until then.
@@ -57,62 +56,97 @@ public final class SLAEngine: @unchecked Sendable {
         }
     }
 
-    /// Fires the transitions of up to `batchSize` due clocks in one transaction. Transitions after
-    /// the batch's last `next_at` wait for the next batch, so events are recorded in time order.
-    private func fireBatch(now: Int64) throws -> Int {
-        try clocks.database.write { c in
-            let rows = try c.query("SELECT \(ClockRecord.columns) FROM klik_sla_clocks WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, id LIMIT ?",
-                                   [.integer(now), .integer(Int64(batchSize))]).map(ClockRecord.init(row:))
-            guard !rows.isEmpty else { return 0 }
-            let horizon = rows.count == batchSize ? rows[rows.count - 1].nextAt ?? now : now
-            var events: [(at: Int64, clock: Int64, kind: SLAEvent.Kind, record: ClockRecord)] = []
-            for var r in rows {
-                while let at = r.nextAt, at <= horizon {
-                    let kind: SLAEvent.Kind = r.fired == .green ? .warning : .breach
-                    r.fired = kind == .warning ? .yellow : .red
-                    r.scheduleNext()
-                    events.append((at, r.id, kind, r))
-                }
-                try c.run("UPDATE klik_sla_clocks SET fired = ?, next_at = ? WHERE id = ?",
-                          [.text(r.fired.rawValue), r.nextAt.map(SQLValue.integer) ?? .null, .integer(r.id)])
-            }
-            events.sort { ($0.at, $0.clock, $0.kind == .warning ? 0 : 1) < ($1.at, $1.clock, $1.kind == .warning ? 0 : 1) }
-            for e in events {
-                try c.run("INSERT OR IGNORE INTO klik_sla_events (clock_id, cycle, kind, plugin, at, fired_at) VALUES (?, ?, ?, ?, ?, ?)",
-                          [.integer(e.clock), .integer(e.record.cycle), .text(e.kind.rawValue), .text(e.record.plugin), .integer(e.at), .integer(now)])
-            }
-            return events.count
+    /// What firing needs of a due clock (a lean read: the tick's cost is per due clock).
+    private struct Due {
+        let id: Int64, cycle: Int64, warnAt: Int64?, dueAt: Int64?, state: SLAState, haltedAt: Int64?
+        var fired: SLAColour, nextAt: Int64?
+        let plugin: String, policy: String, subject: String, opd: String?, category: String?, calendar: String
+
+        init(_ r: Row) {
+            id = r[0].int64 ?? 0; cycle = r[1].int64 ?? 1; fired = SLAColour(rawValue: r[2].string ?? "") ?? .red
+            warnAt = r[3].int64; dueAt = r[4].int64; nextAt = r[5].int64
+            state = SLAState(rawValue: r[6].string ?? "") ?? .cancelled; haltedAt = r[7].int64
+            plugin = r[8].string ?? ""; policy = r[9].string ?? ""; subject = r[10].string ?? ""
+            opd = r[11].string; category = r[12].string; calendar = r[13].string ?? "default"
         }
     }
 
-    /// Delivers up to `batchSize` undelivered events in order, then marks them delivered.
-    private func deliverPending() throws -> Int {
-        let pending: [SLAEvent] = try clocks.database.read { c in
+    static let dueSQL = """
+        SELECT id, cycle, fired, warn_at, due_at, next_at, state, halted_at, plugin, policy, subject, opd, category, calendar
+        FROM klik_sla_clocks WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, id LIMIT ?
+        """
+
+    /// Fires the transitions of up to `batchSize` due clocks in one transaction and answers the
+    /// events recorded. Transitions after the batch's last `next_at` wait for the next batch, so
+    /// events are recorded (and delivered) in time order.
+    private func fireBatch(now: Int64) throws -> (rows: Int, events: [SLAEvent]) {
+        try clocks.database.write { c in
+            var rows: [Due] = []
+            rows.reserveCapacity(batchSize)
+            try c.forEach(SLAEngine.dueSQL, [.integer(now), .integer(Int64(batchSize))]) { rows.append(Due($0)); return true }
+            guard !rows.isEmpty else { return (0, []) }
+            let horizon = rows.count == batchSize ? rows[rows.count - 1].nextAt ?? now : now
+            var fired: [(at: Int64, kind: SLAEvent.Kind, row: Int)] = []
+            fired.reserveCapacity(rows.count)
+            for i in rows.indices {
+                while let at = rows[i].nextAt, at <= horizon {
+                    let kind: SLAEvent.Kind = rows[i].fired == .green ? .warning : .breach
+                    rows[i].fired = kind == .warning ? .yellow : .red
+                    rows[i].nextAt = ClockRecord.next(after: rows[i].fired, warnAt: rows[i].warnAt, dueAt: rows[i].dueAt,
+                                                      state: rows[i].state, haltedAt: rows[i].haltedAt)
+                    fired.append((at, kind, i))
+                }
+                try c.run("UPDATE klik_sla_clocks SET fired = ?, next_at = ? WHERE id = ?",
+                          [.text(rows[i].fired.rawValue), rows[i].nextAt.map(SQLValue.integer) ?? .null, .integer(rows[i].id)])
+            }
+            fired.sort { ($0.at, rows[$0.row].id, $0.kind == .warning ? 0 : 1) < ($1.at, rows[$1.row].id, $1.kind == .warning ? 0 : 1) }
+            var offsets: [String: Int] = [:]
+            var events: [SLAEvent] = []
+            events.reserveCapacity(fired.count)
+            for (at, kind, i) in fired {
+                let r = rows[i]
+                let inserted = try c.run("INSERT OR IGNORE INTO klik_sla_events (clock_id, cycle, kind, plugin, at, fired_at) VALUES (?, ?, ?, ?, ?, ?)",
+                                         [.integer(r.id), .integer(r.cycle), .text(kind.rawValue), .text(r.plugin), .integer(at), .integer(now)])
+                guard inserted > 0 else { continue }
+                if offsets[r.calendar] == nil { offsets[r.calendar] = try clocks.calendars.calendar(r.calendar, on: c)?.offset ?? 25_200 }
+                events.append(SLAEvent(id: c.lastInsertRowID, kind: kind, at: at, cycle: r.cycle, clockId: r.id, plugin: r.plugin, policy: r.policy,
+                                       subject: r.subject, opd: r.opd, category: r.category, dueAt: r.dueAt, offset: offsets[r.calendar]!))
+            }
+            return (rows.count, events)
+        }
+    }
+
+    /// Events recorded but not delivered (a crash between recording and delivering), oldest first.
+    private func pendingEvents() throws -> [SLAEvent] {
+        try clocks.database.read { c in
             try c.query("""
-                SELECT e.id, e.kind, e.at, e.cycle, e.clock_id, k.plugin, k.policy, k.subject, k.opd, k.category, k.due_at,
-                       coalesce((SELECT utc_offset FROM klik_sla_calendars WHERE name = k.calendar), 25200)
-                FROM klik_sla_events e JOIN klik_sla_clocks k ON k.id = e.clock_id
-                WHERE e.delivered_at IS NULL ORDER BY e.id LIMIT ?
-                """, [.integer(Int64(batchSize))]).map { r in
+                SELECT e.id, e.kind, e.at, e.cycle, e.clock_id, k.plugin, k.policy, k.subject, k.opd, k.category, k.due_at, coalesce(cal.utc_offset, 25200)
+                FROM klik_sla_events e JOIN klik_sla_clocks k ON k.id = e.clock_id LEFT JOIN klik_sla_calendars cal ON cal.name = k.calendar
+                WHERE e.delivered_at IS NULL ORDER BY e.id
+                """).map { r in
                 SLAEvent(id: r[0].int64 ?? 0, kind: SLAEvent.Kind(rawValue: r[1].string ?? "") ?? .breach, at: r[2].int64 ?? 0,
                          cycle: r[3].int64 ?? 0, clockId: r[4].int64 ?? 0, plugin: r[5].string ?? "", policy: r[6].string ?? "",
                          subject: r[7].string ?? "", opd: r[8].string, category: r[9].string, dueAt: r[10].int64, offset: Int(r[11].int64 ?? 25_200))
             }
         }
-        guard !pending.isEmpty else { return 0 }
-        let receivers = sinks
-        var outcomes: [(Int64, String)] = []
-        outcomes.reserveCapacity(pending.count)
-        for event in pending {
+    }
+
+    /// Hands events to the sinks in order, then marks them delivered (one statement per outcome).
+    private func deliver(_ events: [SLAEvent]) throws -> Int {
+        guard !events.isEmpty else { return 0 }
+        let receivers = sinks   // tick holds the lock
+        var byOutcome: [String: [Int64]] = [:]
+        for event in events {
             let outcome = receivers.isEmpty ? "none" : receivers.map { $0.deliver(event) }.joined(separator: ",")
-            outcomes.append((event.id, outcome))
+            byOutcome[outcome, default: []].append(event.id)
         }
         let deliveredAt = Int64(clock.now().timeIntervalSince1970.rounded(.down))
         try clocks.database.write { c in
-            for (id, outcome) in outcomes {
-                try c.run("UPDATE klik_sla_events SET delivered_at = ?, outcome = ? WHERE id = ?", [.integer(deliveredAt), .text(outcome), .integer(id)])
+            for (outcome, ids) in byOutcome {
+                try c.run("UPDATE klik_sla_events SET delivered_at = ?, outcome = ? WHERE id IN (SELECT value FROM json_each(?))",
+                          [.integer(deliveredAt), .text(outcome), .text("[" + ids.map(String.init).joined(separator: ",") + "]")])
             }
         }
-        return pending.count
+        return events.count
     }
 }
