@@ -21,7 +21,7 @@ public enum SLASchema {
         INSERT INTO klik_sla_calendars (name) VALUES ('default');
         """
 
-    /// Clocks and the transitions the engine fired. `next_at` is the time of the clock's next
+    /// Clocks, the transitions the engine fired (events, in id order) and how far delivery got. `next_at` is the time of the clock's next
     /// colour change (NULL when none is pending); its partial index makes finding due clocks cost
     /// O(due), not O(open clocks).
     public static let clocks = """
@@ -60,10 +60,11 @@ public enum SLASchema {
             plugin TEXT NOT NULL,
             at INTEGER NOT NULL,
             fired_at INTEGER NOT NULL,
-            delivered_at INTEGER,
-            outcome TEXT,
             UNIQUE (clock_id, cycle, kind));
-        CREATE INDEX klik_sla_events_pending ON klik_sla_events (id) WHERE delivered_at IS NULL;
+        CREATE TABLE klik_sla_delivery (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            last_event INTEGER NOT NULL);
+        INSERT INTO klik_sla_delivery (id, last_event) VALUES (1, 0);
         """
 
     /// Durable jobs of `klik.schedule`.

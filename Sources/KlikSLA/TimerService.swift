@@ -12,6 +12,10 @@ public final class TimerService: @unchecked Sendable {
     private let state = NSCondition()
     private var running = false
     private var finished = true
+    /// The name of the timer thread (16 MiB stack: Lua handlers may run on it directly).
+    public static let threadName = "klik-timers"
+    /// Whether the caller is the timer thread.
+    public static var onTimerThread: Bool { Thread.current.name == threadName }
     /// Longest sleep between ticks, in seconds.
     public var interval: TimeInterval = 1
 
@@ -39,7 +43,7 @@ public final class TimerService: @unchecked Sendable {
         _ = try? schedule.store.recoverInterrupted()
         let t = Thread { [self] in loop() }
         t.stackSize = 16 << 20
-        t.name = "klik-timers"
+        t.name = TimerService.threadName
         t.start()
     }
 

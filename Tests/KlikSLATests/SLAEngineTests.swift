@@ -81,7 +81,7 @@ final class RecordingSink: SLATransitionSink {
         try engine.clocks.start(plugin: "p", policy: SLAPolicy(name: "segera", target: .workingDays(0)), subject: "1", now: now)
         try engine.tick()
         // As if the process died after calling the sinks but before recording it.
-        try engine.clocks.database.write { c in _ = try c.run("UPDATE klik_sla_events SET delivered_at = NULL") }
+        try engine.clocks.database.write { c in _ = try c.run("UPDATE klik_sla_delivery SET last_event = 0") }
         let again = try engine.tick()
         #expect(again.fired == 0 && again.delivered == 2)
         let ids = sink.events.withLock { $0.map(\.id) }

@@ -42,7 +42,11 @@ public struct PluginTimerHandlers: SLATransitionSink, ScheduledJobRunner {
             return "no_handler"
         }
         do {
-            _ = try withLargeStack { try runtime.call(function, args, requestId: requestId) }
+            if TimerService.onTimerThread {
+                _ = try runtime.call(function, args, requestId: requestId)
+            } else {
+                _ = try withLargeStack { try runtime.call(function, args, requestId: requestId) }
+            }
             return nil
         } catch let error as LuaError {
             var fields: [(String, LogValue)] = [("handler", .string(function))]

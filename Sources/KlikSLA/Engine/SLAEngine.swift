@@ -7,9 +7,9 @@ import KlikStorage
 /// Cost grows with the transitions due, not the open clocks: each clock stores the time of its next
 /// transition in `next_at` (partial index), and a tick reads `WHERE next_at <= now ORDER BY next_at
 /// LIMIT k`. Firing is exactly once: the colour change and its `klik_sla_events` row (unique per
-/// clock, cycle and kind) commit together. Delivery to sinks is at least once: undelivered events
-/// are delivered in id order after the transaction commits and marked delivered afterwards, so a
-/// crash in between re-delivers them on the next tick (sinks deduplicate by `SLAEvent.id`).
+/// clock, cycle and kind) commit together. Delivery to sinks is at least once: events are delivered
+/// in id order after their transaction commits, then a single cursor (`klik_sla_delivery`) moves
+/// past them, so a crash in between re-delivers them on the next tick (sinks deduplicate by `SLAEvent.id`).
 public final class SLAEngine: @unchecked Sendable {
     public let clocks: SLAClocks
     let clock: any Clock
@@ -122,7 +122,7 @@ public final class SLAEngine: @unchecked Sendable {
             try c.query("""
                 SELECT e.id, e.kind, e.at, e.cycle, e.clock_id, k.plugin, k.policy, k.subject, k.opd, k.category, k.due_at, coalesce(cal.utc_offset, 25200)
                 FROM klik_sla_events e JOIN klik_sla_clocks k ON k.id = e.clock_id LEFT JOIN klik_sla_calendars cal ON cal.name = k.calendar
-                WHERE e.delivered_at IS NULL ORDER BY e.id
+                WHERE e.id > (SELECT last_event FROM klik_sla_delivery WHERE id = 1) ORDER BY e.id
                 """).map { r in
                 SLAEvent(id: r[0].int64 ?? 0, kind: SLAEvent.Kind(rawValue: r[1].string ?? "") ?? .breach, at: r[2].int64 ?? 0,
                          cycle: r[3].int64 ?? 0, clockId: r[4].int64 ?? 0, plugin: r[5].string ?? "", policy: r[6].string ?? "",
@@ -131,21 +131,20 @@ public final class SLAEngine: @unchecked Sendable {
         }
     }
 
-    /// Hands events to the sinks in order, then marks them delivered (one statement per outcome).
+    /// Hands events to the sinks in order, then moves the delivery cursor past them. Outcomes other
+    /// than `ok`/`no_handler` are logged (the plugin's own errors are in its log with the event id).
     private func deliver(_ events: [SLAEvent]) throws -> Int {
-        guard !events.isEmpty else { return 0 }
-        let receivers = sinks   // tick holds the lock
-        var byOutcome: [String: [Int64]] = [:]
+        guard let last = events.last?.id else { return 0 }
         for event in events {
-            let outcome = receivers.isEmpty ? "none" : receivers.map { $0.deliver(event) }.joined(separator: ",")
-            byOutcome[outcome, default: []].append(event.id)
-        }
-        let deliveredAt = Int64(clock.now().timeIntervalSince1970.rounded(.down))
-        try clocks.database.write { c in
-            for (outcome, ids) in byOutcome {
-                try c.run("UPDATE klik_sla_events SET delivered_at = ?, outcome = ? WHERE id IN (SELECT value FROM json_each(?))",
-                          [.integer(deliveredAt), .text(outcome), .text("[" + ids.map(String.init).joined(separator: ",") + "]")])
+            for sink in sinks {
+                let outcome = sink.deliver(event)
+                if outcome != "ok" && outcome != "no_handler" {
+                    logger?.warn("sla event not handled", [("event", .int(Int(event.id))), ("plugin", .string(event.plugin)), ("outcome", .string(outcome))])
+                }
             }
+        }
+        try clocks.database.write { c in
+            _ = try c.run("UPDATE klik_sla_delivery SET last_event = max(last_event, ?) WHERE id = 1", [.integer(last)])
         }
         return events.count
     }
