@@ -106,12 +106,17 @@ public final class SLAClocks: @unchecked Sendable {
     /// reopened the complaint). The previous cycle's outcome is replaced; its fired events stay recorded.
     @discardableResult
     public func restart(plugin: String, policy: SLAPolicy, subject: String, now: Int64, on c: Connection? = nil) throws -> SLAStatus {
-        try transition(plugin, subject, policy.name, now: now, on: c, from: [.running, .paused, .completed, .cancelled], verb: "restart") { r, m in
-            if case .working(let cal) = m { r.target = policy.targetSeconds(on: cal); r.warning = policy.warningSeconds(on: cal) }
-            else { r.target = policy.targetSeconds(on: WorkCalendar()); r.warning = policy.warningSeconds(on: WorkCalendar()) }
-            r.cycle += 1; r.startedAt = now; r.accrued = 0; r.warnAt = nil; r.dueAt = nil; r.finishedAt = nil
-            r.metLate = false; r.colour = .green; r.fired = .green; r.state = .paused
+        try write(c) { c in
+            guard var r = try find(plugin, subject, policy.name, on: c) else { throw SLAError.invalid("no clock for subject '\(subject)'") }
+            guard let cal = try calendars.calendar(policy.calendar, on: c) else { throw SLAError.invalid("unknown calendar '\(policy.calendar)'") }
+            let m: ClockMeasure = policy.usesWorkingTime ? .working(cal) : .plain
+            r.calendar = policy.calendar; r.working = policy.usesWorkingTime
+            r.target = policy.targetSeconds(on: cal); r.warning = policy.warningSeconds(on: cal)
+            r.cycle += 1; r.startedAt = now; r.accrued = 0; r.warnAt = nil; r.dueAt = nil; r.finishedAt = nil; r.haltedAt = nil
+            r.metLate = false; r.colour = .green; r.fired = .green
             r.run(from: now, m)
+            try save(r, on: c)
+            return status(r, m, cal.offset, now)
         }
     }
 
