@@ -76,6 +76,19 @@ public final class SLAEngine: @unchecked Sendable {
         FROM klik_sla_clocks WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, id LIMIT ?
         """
 
+    static let updateSQL = """
+        UPDATE klik_sla_clocks SET fired = j.value ->> 1, next_at = j.value ->> 2
+        FROM json_each(?1) AS j WHERE klik_sla_clocks.id = j.value ->> 0
+        """
+
+    /// Inserts events in array order (so ids follow time order) and answers each new id with its clock and kind.
+    static let insertSQL = """
+        INSERT OR IGNORE INTO klik_sla_events (clock_id, cycle, kind, plugin, at, fired_at)
+        SELECT j.value ->> 1, j.value ->> 2, j.value ->> 3, k.plugin, j.value ->> 4, ?2
+        FROM json_each(?1) AS j JOIN klik_sla_clocks k ON k.id = j.value ->> 1 ORDER BY j.key
+        RETURNING id, clock_id, kind
+        """
+
     /// Fires the transitions of up to `batchSize` due clocks in one transaction and answers the
     /// events recorded. Transitions after the batch's last `next_at` wait for the next batch, so
     /// events are recorded (and delivered) in time order.
@@ -88,6 +101,7 @@ public final class SLAEngine: @unchecked Sendable {
             let horizon = rows.count == batchSize ? rows[rows.count - 1].nextAt ?? now : now
             var fired: [(at: Int64, kind: SLAEvent.Kind, row: Int)] = []
             fired.reserveCapacity(rows.count)
+            var updates = "["
             for i in rows.indices {
                 while let at = rows[i].nextAt, at <= horizon {
                     let kind: SLAEvent.Kind = rows[i].fired == .green ? .warning : .breach
@@ -96,20 +110,32 @@ public final class SLAEngine: @unchecked Sendable {
                                                       state: rows[i].state, haltedAt: rows[i].haltedAt)
                     fired.append((at, kind, i))
                 }
-                try c.run("UPDATE klik_sla_clocks SET fired = ?, next_at = ? WHERE id = ?",
-                          [.text(rows[i].fired.rawValue), rows[i].nextAt.map(SQLValue.integer) ?? .null, .integer(rows[i].id)])
+                if i > 0 { updates += "," }
+                updates += "[\(rows[i].id),\"\(rows[i].fired.rawValue)\",\(rows[i].nextAt.map(String.init) ?? "null")]"
             }
+            // One statement each for all the batch's clock updates and event inserts (JSON-bound rows).
+            try c.run(SLAEngine.updateSQL, [.text(updates + "]")])
             fired.sort { ($0.at, rows[$0.row].id, $0.kind == .warning ? 0 : 1) < ($1.at, rows[$1.row].id, $1.kind == .warning ? 0 : 1) }
+            var inserts = "["
+            for (n, (at, kind, i)) in fired.enumerated() {
+                if n > 0 { inserts += "," }
+                inserts += "[0,\(rows[i].id),\(rows[i].cycle),\"\(kind.rawValue)\",\(at)]"
+            }
+            struct Key: Hashable { let clock: Int64; let warning: Bool }
+            var ids: [Key: Int64] = [:]
+            ids.reserveCapacity(fired.count)
+            try c.forEach(SLAEngine.insertSQL, [.text(inserts + "]"), .integer(now)]) { r in
+                if let id = r[0].int64, let clock = r[1].int64 { ids[Key(clock: clock, warning: r[2].string == "warning")] = id }
+                return true
+            }
             var offsets: [String: Int] = [:]
             var events: [SLAEvent] = []
             events.reserveCapacity(fired.count)
             for (at, kind, i) in fired {
                 let r = rows[i]
-                let inserted = try c.run("INSERT OR IGNORE INTO klik_sla_events (clock_id, cycle, kind, plugin, at, fired_at) VALUES (?, ?, ?, ?, ?, ?)",
-                                         [.integer(r.id), .integer(r.cycle), .text(kind.rawValue), .text(r.plugin), .integer(at), .integer(now)])
-                guard inserted > 0 else { continue }
+                guard let id = ids[Key(clock: r.id, warning: kind == .warning)] else { continue }   // already recorded: the unique key guards exactly once
                 if offsets[r.calendar] == nil { offsets[r.calendar] = try clocks.calendars.calendar(r.calendar, on: c)?.offset ?? 25_200 }
-                events.append(SLAEvent(id: c.lastInsertRowID, kind: kind, at: at, cycle: r.cycle, clockId: r.id, plugin: r.plugin, policy: r.policy,
+                events.append(SLAEvent(id: id, kind: kind, at: at, cycle: r.cycle, clockId: r.id, plugin: r.plugin, policy: r.policy,
                                        subject: r.subject, opd: r.opd, category: r.category, dueAt: r.dueAt, offset: offsets[r.calendar]!))
             }
             return (rows.count, events)
