@@ -43,6 +43,7 @@ test: build-debug
 bench: bench-deps build
 	bench/run.sh
 	bench/plugin.sh
+	bench/sla.sh
 
 clean:
 	rm -rf .build

@@ -12,7 +12,7 @@ import Testing
                                       plugins: Fixtures.fixtures.appendingPathComponent("Plugins")) { output.append($0) }
         let summary = runner.run(["slacheck"])
         #expect(summary.failed == 0, "\(output.joined(separator: "\n"))")
-        #expect(summary.passed == 7, "\(output.joined(separator: "\n"))")
+        #expect(summary.passed == 8, "\(output.joined(separator: "\n"))")
     }
 
     @Test func pluginsWithoutThePermissionsGetAnError() throws {
