@@ -37,22 +37,35 @@ extension SLAClocks {
     /// Counts of one plugin's clocks (all plugins' when `plugin` is nil), grouped.
     public func counts(plugin: String?, by grouping: SLAGrouping, filter: SLACountFilter = .init(), now: Int64,
                        on connection: Connection? = nil) throws -> [SLACountGroup] {
-        let key = grouping == .colour ? "c" : grouping.rawValue
         var conditions = ["state <> 'cancelled'"]
         var params: [SQLValue] = [.integer(now)]
         for (column, value) in [("plugin", plugin), ("policy", filter.policy), ("opd", filter.opd), ("category", filter.category)] {
             if let value { conditions.append("\(column) = ?\(params.count + 1)"); params.append(.text(value)) }
         }
+        // Streams the rows and groups in Swift: memory stays bounded by the number of groups
+        // (SQLite's GROUP BY would sort every row in memory first).
         let sql = """
-            SELECT \(key) AS k, count(*), sum(c = 'green'), sum(c = 'yellow'), sum(c = 'red'), sum(met_late), sum(state IN ('running', 'paused'))
-            FROM (SELECT opd, category, met_late, state, \(SLAClocks.colourSQL) AS c FROM klik_sla_clocks WHERE \(conditions.joined(separator: " AND ")))
-            GROUP BY k ORDER BY k
+            SELECT \(grouping == .colour ? "NULL" : grouping.rawValue), \(SLAClocks.colourSQL), met_late, state IN ('running', 'paused')
+            FROM klik_sla_clocks WHERE \(conditions.joined(separator: " AND "))
             """
         let body = { (c: Connection) throws -> [SLACountGroup] in
-            try c.query(sql, params).map { r in
-                SLACountGroup(key: r[0].string, total: Int(r[1].int64 ?? 0), green: Int(r[2].int64 ?? 0), yellow: Int(r[3].int64 ?? 0),
-                              red: Int(r[4].int64 ?? 0), metLate: Int(r[5].int64 ?? 0), open: Int(r[6].int64 ?? 0))
+            var groups: [String?: SLACountGroup] = [:]
+            try c.forEach(sql, params) { r in
+                let colour = r[1].string ?? "green"
+                let key = grouping == .colour ? colour : r[0].string
+                var g = groups[key] ?? SLACountGroup(key: key)
+                g.total += 1
+                switch colour {
+                case "red": g.red += 1
+                case "yellow": g.yellow += 1
+                default: g.green += 1
+                }
+                if r[2].int64 == 1 { g.metLate += 1 }
+                if r[3].int64 == 1 { g.open += 1 }
+                groups[key] = g
+                return true
             }
+            return groups.values.sorted { ($0.key ?? "") < ($1.key ?? "") }
         }
         return try connection.map(body) ?? database.read(body)
     }
