@@ -44,6 +44,7 @@ bench: bench-deps build
 	bench/run.sh
 	bench/plugin.sh
 	bench/auth.sh
+	bench/sla.sh
 
 clean:
 	rm -rf .build

@@ -28,10 +28,14 @@ let package = Package(
         .target(name: "KlikAuth", dependencies: ["CSodium", "KlikCore", "KlikStorage", "KlikHTTP"]),
         // Notifications: inbox, live events, durable outbox with webhook and e-mail channels.
         .target(name: "KlikNotify", dependencies: ["CCurl", "CSodium", "KlikCore", "KlikStorage", "KlikHTTP", "KlikAuth"]),
-        .target(name: "KlikPluginHost", dependencies: ["KlikCore", "KlikLua", "KlikStorage", "KlikHTTP", "KlikAuth", "KlikNotify"]),
-        .target(name: "KlikKernel", dependencies: ["KlikCore", "KlikStorage", "KlikHTTP", "KlikAuth", "KlikPluginHost", "KlikNotify", "CSodium"]),
-        .target(name: "KlikTesting", dependencies: ["KlikKernel", "KlikAuth", "KlikCore", "KlikLua", "KlikPluginHost", "KlikHTTP", "KlikNotify"]),
+        // SLA: working-day calendars, clocks, the timer engine and scheduled jobs.
+        .target(name: "KlikSLA", dependencies: ["KlikCore", "KlikStorage"]),
+        .target(name: "KlikPluginHost", dependencies: ["KlikCore", "KlikLua", "KlikStorage", "KlikHTTP", "KlikAuth", "KlikNotify", "KlikSLA"]),
+        .target(name: "KlikKernel", dependencies: ["KlikCore", "KlikStorage", "KlikHTTP", "KlikAuth", "KlikPluginHost", "KlikNotify", "KlikSLA", "CSodium"]),
+        .target(name: "KlikTesting", dependencies: ["KlikKernel", "KlikAuth", "KlikCore", "KlikLua", "KlikPluginHost", "KlikHTTP", "KlikNotify", "KlikSLA"]),
         .executableTarget(name: "klik", dependencies: ["KlikKernel", "KlikPluginHost", "KlikTesting", "KlikLua"]),
+        // bench/sla.sh: the SLA engine against a million open clocks (not a test; run in release).
+        .executableTarget(name: "klik-sla-bench", dependencies: ["KlikKernel", "KlikSLA", "KlikStorage", "KlikCore"]),
 
         .testTarget(name: "KlikCoreTests", dependencies: ["KlikCore"]),
         .testTarget(name: "KlikLuaTests", dependencies: ["KlikLua"]),
@@ -40,6 +44,7 @@ let package = Package(
         .testTarget(name: "KlikPluginHostTests", dependencies: ["KlikPluginHost", "KlikTesting"]),
         .testTarget(name: "KlikAuthTests", dependencies: ["KlikAuth", "KlikTesting"]),
         .testTarget(name: "KlikNotifyTests", dependencies: ["KlikNotify"]),
+        .testTarget(name: "KlikSLATests", dependencies: ["KlikSLA", "KlikStorage", "KlikTesting"]),
         .testTarget(name: "KlikIntegrationTests", dependencies: ["KlikKernel", "KlikTesting", "KlikNotify"]),
     ]
 )

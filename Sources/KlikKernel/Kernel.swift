@@ -4,6 +4,7 @@ import KlikCore
 import KlikHTTP
 import KlikNotify
 import KlikPluginHost
+import KlikSLA
 import KlikStorage
 
 /// The composition root: opens storage, runs migrations, builds routes and starts the HTTP server.
@@ -18,6 +19,8 @@ public final class Kernel: @unchecked Sendable {
     public let auth: AuthService
     /// Inbox, live events and the notification outbox.
     public let notifier: Notifier
+    /// SLA clocks, their timer engine and scheduled jobs; `timers.tick()` runs them once.
+    public let timers: TimerService
     private var server: HTTPServer?
     private var watcher: PluginWatcher?
     /// Extra native routes (test support and embedding); registered after the kernel's own.
@@ -45,6 +48,11 @@ public final class Kernel: @unchecked Sendable {
         plugins.directory = (auth.users, auth.agencies)
         notifier = Notifier(database: database, clock: clock, options: configuration.notify, logger: logger)
         plugins.notifier = notifier
+        timers = TimerService(database: database, clock: clock, logger: logger)
+        plugins.timers = timers
+        let handlers = PluginTimerHandlers(registry: plugins)
+        timers.engine.add(sink: handlers)   // notifications will add their own SLATransitionSink here
+        timers.schedule.set(runner: handlers)
     }
 
     /// The port actually listened on (useful with port 0).
@@ -65,6 +73,7 @@ public final class Kernel: @unchecked Sendable {
         let watcher = PluginWatcher(registry: plugins, watchFiles: configuration.developmentMode)
         watcher.start()
         self.watcher = watcher
+        timers.start()
         try? ServerMarker.write(dataDirectory: configuration.dataDirectory, port: server.port)
         logger.info("klik started", [("host", .string(configuration.http.host)), ("port", .int(server.port)),
                                      ("version", .string(KlikVersion.kernel))])
@@ -77,6 +86,7 @@ public final class Kernel: @unchecked Sendable {
         notifier.stop()
         server?.stop(drain: true)
         server = nil
+        timers.stop()
         plugins.audit.flush()
         ServerMarker.remove(dataDirectory: configuration.dataDirectory)
         database.close()

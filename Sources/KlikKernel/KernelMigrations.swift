@@ -1,5 +1,6 @@
 import KlikAuth
 import KlikNotify
+import KlikSLA
 import KlikStorage
 
 /// The kernel's own schema, append-only. Plugins' collections get their own scopes.
@@ -32,7 +33,12 @@ public enum KernelMigrations {
             CREATE INDEX klik_audit_at ON klik_audit (at);
             CREATE INDEX klik_audit_actor ON klik_audit (actor, at);
             """),
-    ] + AuthSchema.migrations + NotifySchema.migrations
+    ] + AuthSchema.migrations + NotifySchema.migrations + [
+        Migration("0030-sla-calendars", SLASchema.calendars),
+        Migration("0031-sla-holidays-2026", HolidaySeed2026.sql),
+        Migration("0032-sla-clocks", SLASchema.clocks),
+        Migration("0033-schedule-jobs", SLASchema.schedule),
+    ]
 
     static var migrator: Migrator { Migrator(scope: "kernel", migrations: all) }
 

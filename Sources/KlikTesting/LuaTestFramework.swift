@@ -85,7 +85,9 @@ function get(path, opts) return request("GET", path, opts) end
 function post(path, opts) return request("POST", path, opts) end
 function put(path, opts) return request("PUT", path, opts) end
 function delete(path, opts) return request("DELETE", path, opts) end
-clock = { advance = host.advance, now = host.now }
+clock = { advance = host.advance, now = host.now, set = host.set }
+--- Runs the SLA engine and due scheduled jobs once, as the kernel's timer thread does every second.
+timers = { tick = host.tick }
 --- Lines the plugin logged so far (strings).
 function logs() return host.logs() end
 --- Notifications the plugin sent so far, oldest first: {id, to, title, body, link, data, recipients}.

@@ -57,7 +57,19 @@ enum TestHostFunctions {
             "now": { _ in [.number(clock.now().timeIntervalSince1970)] },
             "notifications": { [notifier = kernel.kernel.notifier] _ in
                 let sent = (try? notifier.inbox.sent(by: id)) ?? []
-                return [sent.isEmpty ? .table([:]) : .array(sent.map(LuaJSON.lua))]
+                return [.array(sent.map(LuaJSON.lua))]
+            },
+            "set": { args in
+                guard let t = args.first.flatMap({ v -> Double? in
+                    if case .number(let d) = v { return d }
+                    return v.intValue.map(Double.init)
+                }) else { throw LuaHostError("clock.set(unix_seconds) expects a number") }
+                clock.set(Date(timeIntervalSince1970: t))
+                return []
+            },
+            "tick": { [timers = kernel.kernel.timers] _ in
+                timers.tick()
+                return []
             },
             "logs": { _ in
                 let lines = logs.lines.filter { $0.contains("\"plugin\":\"\(id)\"") }

@@ -14,6 +14,9 @@ Pemakaian / usage:
   klik plugin schema               cetak JSON Schema manifest / print the manifest JSON Schema
   klik user add --role R --name N [--email E] [--phone P] [--opd CODE]
                                    buat akun; sandi dari prompt/stdin / create an account; password from prompt or stdin
+  klik calendar holidays [YEAR]    hari libur & cuti bersama / list days off of the default calendar
+  klik calendar set-holiday DATE KIND NAME_ID NAME_EN [SOURCE]   KIND: libur_nasional|cuti_bersama|libur_daerah
+  klik calendar remove-holiday DATE                              hapus hari libur / remove a day off
   klik version                     versi / print the version
   klik --help                      bantuan ini / this help
 

@@ -48,6 +48,8 @@ case "plugin":
     runPlugin(rest, environment)
 case "user":
     runUser(rest, environment)
+case "calendar":
+    runCalendar(rest, environment)
 default:
     FileHandle.standardError.write(Data("klik: perintah tidak dikenal / unknown command '\(command)'\n\n\(usage)".utf8))
     exit(2)

@@ -50,6 +50,11 @@ struct HostAPI {
         if manifest.permissions.contains(.usersRead), let directory = runtime.directory {
             try sandbox.installHostTable("__klik_host.users", functions: UserLookup.functions(users: directory.users, agencies: directory.agencies))
         }
+        if let timers = runtime.timers {
+            let time = SLAHostAPI(runtime: runtime, context: context, timers: timers)
+            if manifest.permissions.contains(.sla) { try sandbox.installHostTable("__klik_host.sla", functions: time.slaFunctions()) }
+            if manifest.permissions.contains(.schedule) { try sandbox.installHostTable("__klik_host.schedule", functions: time.scheduleFunctions()) }
+        }
         try sandbox.runTrusted(source: Prelude.source, chunkName: "klik-prelude")
     }
 

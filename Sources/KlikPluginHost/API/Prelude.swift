@@ -62,6 +62,19 @@ if host.users then
   api.opd = readonly("klik.opd", { list = host.users.opd_list })
 end
 
+if host.sla then
+  local s = host.sla
+  api.sla = readonly("klik.sla", {
+    start = s.start, pause = s.pause, resume = s.resume, complete = s.complete, cancel = s.cancel,
+    restart = s.restart, status = s.status, counts = s.counts,
+  })
+end
+
+if host.schedule then
+  local s = host.schedule
+  api.schedule = readonly("klik.schedule", { at = s.at, after = s.after, every = s.every, cancel = s.cancel, list = s.list })
+end
+
 -- Capabilities a manifest may declare; reaching for one that was not declared is an error.
 local capabilities = {
   db = "storage", notify = "notify", sla = "sla", schedule = "schedule", users = "users:read", opd = "users:read", files = "files",

@@ -1,4 +1,5 @@
 import KlikCore
+import KlikSLA
 
 /// Maps a manifest that passed validation onto `PluginManifest`, filling documented defaults.
 enum ManifestDecoder {
@@ -25,6 +26,7 @@ enum ManifestDecoder {
             events: EventsSpec(emits: strings(json["events"]?["emits"]), subscribes: strings(json["events"]?["subscribes"])),
             limits: LimitsSpec(cpuMilliseconds: limits?["cpu_ms"]?.int64Value.map { Int($0) },
                                memoryMegabytes: limits?["memory_mb"]?.int64Value.map { Int($0) }),
+            sla: slaPolicies(json["sla"]),
             raw: json)
     }
 
@@ -66,5 +68,21 @@ enum ManifestDecoder {
             IndexSpec(fields: strings($0["fields"]), unique: $0["unique"]?.boolValue ?? false)
         }
         return CollectionSpec(name: name, fields: fields, indexes: indexes, seed: v["seed"]?.stringValue)
+    }
+
+    /// `sla`: `{"name": {"target": {"working_days": 5}, "warning": 0.75, "calendar": "default"}}`.
+    static func slaPolicies(_ v: JSONValue?) -> [String: SLAPolicy] {
+        var out: [String: SLAPolicy] = [:]
+        for (name, p) in v?.objectValue ?? [:] {
+            let t = p["target"]
+            let target: SLAPolicy.Target
+            if let n = t?["working_days"]?.int64Value { target = .workingDays(Int(n)) }
+            else if let n = t?["working_hours"]?.int64Value { target = .workingHours(Int(n)) }
+            else if let n = t?["calendar_days"]?.int64Value { target = .calendarDays(Int(n)) }
+            else { continue }
+            out[name] = SLAPolicy(name: name, target: target, warning: p["warning"]?.doubleValue ?? 0.75,
+                                  calendar: p["calendar"]?.stringValue ?? "default")
+        }
+        return out
     }
 }

@@ -31,6 +31,11 @@ enum ManifestRules {
             fail("$.limits.memory_mb", "must be at most \(KernelLimits.maxMemoryMegabytes) (kernel maximum)")
         }
         if let settings = m["settings"] { out += SettingsSchema.check(settings) }
+        for (name, policy) in (m["sla"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let p = JSONPath.key("$.sla", name)
+            if !Patterns.whole(namePattern, name) { fail(p, "policy name must match \(namePattern)") }
+            if let w = policy["warning"]?.doubleValue, w <= 0 { fail(p + ".warning", "must be more than 0 (a share of the target, e.g. 0.75)") }
+        }
         return out
     }
 

@@ -111,6 +111,12 @@ public enum ManifestSchema {
         "cpu_ms": { "description": "CPU time per call in milliseconds, 1-1000.", "type": "integer", "minimum": 1, "maximum": 1000 },
         "memory_mb": { "description": "Lua memory per state in megabytes, 1-256.", "type": "integer", "minimum": 1, "maximum": 256 }
       }
+    },
+    "sla": {
+      "description": "Named SLA policies: the clocks klik.sla.start may start, from policy name (^[a-z][a-z0-9_]{0,40}$) to policy. Needs the permission sla to be used.",
+      "type": "object",
+      "default": {},
+      "additionalProperties": { "$ref": "#/$defs/slaPolicy" }
     }
   },
   "$defs": {
@@ -199,6 +205,27 @@ public enum ManifestSchema {
         "name": { "description": "Field name, unique in the collection; not id, created_at or updated_at. Required.", "type": "string", "pattern": "^[a-z][a-z0-9_]{0,40}$" },
         "type": { "description": "Storage type. Required.", "enum": ["string", "text", "integer", "number", "boolean", "datetime", "json"] },
         "required": { "description": "Whether every record must have a value.", "type": "boolean", "default": false }
+      }
+    },
+    "slaPolicy": {
+      "description": "One SLA policy: how long a clock allows, when it turns yellow, which calendar it counts on.",
+      "type": "object",
+      "required": ["target"],
+      "additionalProperties": false,
+      "properties": {
+        "target": {
+          "description": "The allowed time, exactly one of: working_days (working days of the calendar), working_hours (hours inside its office hours, or whole working days without them), calendar_days (plain days). Integer 0-3650; 0 is due at once. Required.",
+          "oneOf": [
+            { "description": "{\"working_days\": n}", "type": "object", "required": ["working_days"], "additionalProperties": false,
+              "properties": { "working_days": { "description": "Working days.", "type": "integer", "minimum": 0, "maximum": 3650 } } },
+            { "description": "{\"working_hours\": n}", "type": "object", "required": ["working_hours"], "additionalProperties": false,
+              "properties": { "working_hours": { "description": "Working hours.", "type": "integer", "minimum": 0, "maximum": 87600 } } },
+            { "description": "{\"calendar_days\": n}", "type": "object", "required": ["calendar_days"], "additionalProperties": false,
+              "properties": { "calendar_days": { "description": "Calendar days.", "type": "integer", "minimum": 0, "maximum": 3650 } } }
+          ]
+        },
+        "warning": { "description": "Share of the target after which the clock turns yellow, more than 0 and at most 1.", "type": "number", "default": 0.75, "minimum": 0, "maximum": 1 },
+        "calendar": { "description": "Name of the working calendar admins maintain (working days, hours, holidays, time zone).", "type": "string", "default": "default", "pattern": "^[a-z][a-z0-9_-]{0,40}$" }
       }
     },
     "index": {

@@ -1,4 +1,5 @@
 import KlikCore
+import KlikSLA
 
 /// A validated plugin manifest (`Manifests/<id>.json`); field documentation lives on each type and in `ManifestSchema`.
 public struct PluginManifest: Sendable {
@@ -28,13 +29,15 @@ public struct PluginManifest: Sendable {
     public var events: EventsSpec
     /// `limits`: default kernel defaults.
     public var limits: LimitsSpec
+    /// `sla`: object from policy name to policy, default {}; the clocks `klik.sla.start` may start (see `SLAPolicy`).
+    public var sla: [String: SLAPolicy]
     /// The manifest as parsed.
     public var raw: JSONValue
 
     public init(id: String, version: SemanticVersion, kernel: VersionRange, name: LocalizedText, description: LocalizedText,
                 permissions: [Permission] = [], routes: [RouteSpec] = [], menu: MenuSpec? = nil, settings: JSONValue? = nil,
                 collections: [CollectionSpec] = [], depends: [String: VersionRange] = [:], events: EventsSpec = EventsSpec(),
-                limits: LimitsSpec = LimitsSpec(), raw: JSONValue = .object([:])) {
+                limits: LimitsSpec = LimitsSpec(), sla: [String: SLAPolicy] = [:], raw: JSONValue = .object([:])) {
         self.id = id
         self.version = version
         self.kernel = kernel
@@ -48,6 +51,7 @@ public struct PluginManifest: Sendable {
         self.depends = depends
         self.events = events
         self.limits = limits
+        self.sla = sla
         self.raw = raw
     }
 }

@@ -3,6 +3,7 @@ import KlikAuth
 import KlikCore
 import KlikLua
 import KlikNotify
+import KlikSLA
 import KlikStorage
 
 /// What the kernel knows about one plugin now.
@@ -60,6 +61,8 @@ public final class PluginRegistry: @unchecked Sendable {
     public var directory: (users: UserStore, agencies: AgencyStore)?
     /// Notifications offered to plugins with `notify` (set by the kernel before loading).
     public var notifier: Notifier?
+    /// SLA clocks and scheduled jobs given to plugins with the `sla`/`schedule` permissions; set by the kernel before loading.
+    public var timers: TimerService?
 
     private let entriesLock = NSLock()
     private var entries: [String: Entry] = [:]
@@ -239,7 +242,7 @@ public final class PluginRegistry: @unchecked Sendable {
                                     directory: manifest.permissions.contains(.usersRead) ? directory : nil,
                                     audit: { [audit] action, target, detail in
                                         audit.record(actor: "plugin:\(target)", action: action, target: target, detail: detail)
-                                    })
+                                    }, timers: timers)
         runtime.notifier = manifest.permissions.contains(.notify) ? notifier : nil
         runtime.onTrip = { [weak self] recent in self?.budgetTripped(manifest.id, recent: recent) }
         try runtime.prepare()

@@ -4,6 +4,7 @@ import KlikCore
 import KlikHTTP
 import KlikLua
 import KlikNotify
+import KlikSLA
 import KlikStorage
 
 /// Counters of one plugin, kept across reloads.
@@ -53,6 +54,10 @@ public final class PluginRuntime: @unchecked Sendable {
     /// `klik.notify` for plugins with `notify`; set by the registry right after building.
     var notifier: Notifier?
     let auditSink: @Sendable (String, String, [String: JSONValue]) -> Void
+    /// SLA clocks and scheduled jobs (`klik.sla`, `klik.schedule`); nil when the kernel runs without them.
+    let timers: TimerService?
+    /// Names of the functions main.lua's table defines (known after `prepare`).
+    private(set) var moduleFunctions: Set<String> = []
     private(set) var router: Router!
     /// Where the plugin's routes are served: `/api/v1/<id>`.
     let mountPath: String
@@ -63,8 +68,9 @@ public final class PluginRuntime: @unchecked Sendable {
     init(manifest: PluginManifest, folder: URL, database: Database, clock: any Clock, logger: Logger,
          settings: [String: JSONValue], stats: PluginStats, maxIdle: Int,
          directory: (users: UserStore, agencies: AgencyStore)? = nil,
-         audit: @escaping @Sendable (String, String, [String: JSONValue]) -> Void) {
+         audit: @escaping @Sendable (String, String, [String: JSONValue]) -> Void, timers: TimerService? = nil) {
         self.manifest = manifest
+        self.timers = timers
         self.folder = folder
         self.clock = clock
         self.logger = logger
@@ -99,6 +105,7 @@ public final class PluginRuntime: @unchecked Sendable {
     func prepare() throws {
         let state = try makeState()
         let names = Set(state.sandbox.moduleFunctionNames)
+        moduleFunctions = names
         let missing = manifest.routes.map(\.handler).filter { !names.contains($0) }
         if !missing.isEmpty {
             throw LuaError(kind: .notFound, message: "main.lua does not define handler(s) " + Set(missing).sorted().joined(separator: ", "))
