@@ -51,7 +51,8 @@ public final class Kernel: @unchecked Sendable {
         timers = TimerService(database: database, clock: clock, logger: logger)
         plugins.timers = timers
         let handlers = PluginTimerHandlers(registry: plugins)
-        timers.engine.add(sink: handlers)   // notifications will add their own SLATransitionSink here
+        timers.engine.add(sink: handlers)
+        timers.engine.add(sink: SLANotificationSink(notifier: notifier, logger: logger))
         timers.schedule.set(runner: handlers)
     }
 
