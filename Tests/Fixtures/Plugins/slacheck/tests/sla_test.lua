@@ -7,6 +7,9 @@ end
 
 describe("klik.sla", function()
   it("walks a clock through green, yellow and red and fires each handler once", function()
+    -- Signing in creates the test accounts: an officer of PUPR and a pimpinan, to be notified.
+    get("/status/none", { as = { roles = { "petugas" }, opds = { "PUPR" } } })
+    get("/status/none", { as = { roles = { "pimpinan" } } })
     clock.set(MONDAY_0900)
     local s = klik.sla.start("tindak_lanjut", "lapor-1", { opd = "PUPR", category = "jalan" })
     expect(s.colour).to_be("green")
@@ -35,6 +38,13 @@ describe("klik.sla", function()
     f = fired("lapor-1")
     expect(#f).to_be(2)
     expect(f[2].kind).to_be("breach")
+
+    -- The kernel told people once per transition: the OPD at yellow, the OPD and pimpinan at red.
+    local sent = {}
+    for _, n in ipairs(notifications()) do
+      if n.data and n.data.subject == "lapor-1" then sent[#sent + 1] = n.to .. " " .. n.data.colour end
+    end
+    expect(sent).to_equal({ "opd:PUPR yellow", "opd:PUPR red", "role:pimpinan red" })
 
     local done = klik.sla.complete("lapor-1")
     expect(done.state).to_be("completed")
