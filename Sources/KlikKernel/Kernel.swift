@@ -107,6 +107,7 @@ enum KernelRoutes {
         AdminPluginRoutes.register(on: &routes, kernel: kernel)
         AdminUserRoutes.register(on: &routes, auth: kernel.auth)
         AdminKeyAuditRoutes.register(on: &routes, kernel: kernel)
+        AdminCalendarRoutes.register(on: &routes, kernel: kernel)
         NotificationRoutes.register(on: &routes, notifier: kernel.notifier)
         ChannelRoutes.register(on: &routes, notifier: kernel.notifier, agencies: kernel.auth.agencies)
         MenuRoutes.register(on: &routes, plugins: kernel.plugins)

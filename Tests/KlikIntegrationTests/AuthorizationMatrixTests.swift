@@ -64,6 +64,9 @@ import KlikTesting
         ("POST", "/api/v1/admin/api-keys",          [401, 403, 403, 403, 403, 400, 403]),
         ("DELETE", "/api/v1/admin/api-keys/k_none", [401, 403, 403, 403, 403, 404, 403]),
         ("GET", "/api/v1/admin/audit",              [401, 403, 403, 403, 403, 200, 200]),
+        ("GET", "/api/v1/admin/calendar/holidays",  [401, 403, 403, 403, 403, 200, 200]),
+        ("PUT", "/api/v1/admin/calendar/holidays/1999-01-01", [401, 403, 403, 403, 403, 400, 403]),
+        ("DELETE", "/api/v1/admin/calendar/holidays/1999-01-01", [401, 403, 403, 403, 403, 404, 403]),
         ("GET", "/api/v1/me/notifications",         [401, 200, 200, 200, 200, 200, 200]),
         ("GET", "/api/v1/me/notifications/unread-count", [401, 200, 200, 200, 200, 200, 200]),
         ("POST", "/api/v1/me/notifications/read-all",    [401, 200, 200, 200, 200, 200, 200]),
@@ -89,6 +92,7 @@ import KlikTesting
                 let m = method.uppercased()
                 let concrete = path.replacingOccurrences(of: "{id}", with: path.contains("plugins") ? "uji-akses" : "u_none")
                     .replacingOccurrences(of: "{code}", with: "OPDA").replacingOccurrences(of: "{user}", with: "u_none")
+                    .replacingOccurrences(of: "{date}", with: "1999-01-01")
                 let alternatives = [concrete, concrete.replacingOccurrences(of: "uji-akses", with: "nope"),
                                     concrete.replacingOccurrences(of: "u_none", with: "k_none"), concrete.replacingOccurrences(of: "OPDA", with: "NONE")]
                 if path != "/api/v1/auth/logout", !alternatives.contains(where: { covered.contains("\(m) \($0)") }) { missing.append("\(m) \(path)") }
