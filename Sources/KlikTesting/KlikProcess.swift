@@ -80,7 +80,18 @@ public final class KlikProcess: @unchecked Sendable {
     public func waitForExit(timeout: TimeInterval = 20) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(10_000) }
-        return process.isRunning ? nil : process.terminationStatus
+        if process.isRunning { return nil }
+        drainStandardError()
+        return process.terminationStatus
+    }
+
+    /// After exit, reads what the asynchronous handler has not delivered yet, so `stderr` is
+    /// complete when `waitForExit` returns.
+    private func drainStandardError() {
+        let handle = errorPipe.fileHandleForReading
+        handle.readabilityHandler = nil
+        let rest = handle.readDataToEndOfFile()
+        if !rest.isEmpty { lock.withLock { collected.append(rest) } }
     }
 
     public func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
