@@ -322,3 +322,103 @@ describe("lapor workflow", function()
     expect(post("/reports/" .. id .. "/reopen", { as = WARGA, json = { reason = "Air masih belum mengalir." } }).status).to_be(409)
   end)
 end)
+
+describe("privacy and permissions", function()
+  local CITIZEN = { roles = { "warga" } }
+  local TRIAGE_ = { roles = { "petugas" }, opds = { "DISKOMINFO" } }
+  local PUPR_ = { roles = { "petugas" }, opds = { "DPUPR" } }
+  local DLH_ = { roles = { "petugas" }, opds = { "DLH" } }
+
+  local function filed(extra)
+    local b = { kind = "pengaduan", category = "jalan-rusak",
+      description = "Jembatan kayu di Desa Sering retak dan berbahaya untuk anak sekolah.",
+      address = "Desa Sering, Pelalawan", kecamatan = "Pelalawan", desa = "Sering" }
+    for k, v in pairs(extra) do b[k] = v end
+    local r = post("/reports", { json = b, as = CITIZEN })
+    expect(r.status).to_be(201)
+    local id = r.json.report.id
+    expect(post("/reports/" .. id .. "/verify", { as = TRIAGE_ }).status).to_be(200)
+    expect(post("/reports/" .. id .. "/assign", { as = TRIAGE_ }).status).to_be(200)
+    return id
+  end
+
+  -- Filed in the first test (describe bodies run before any test, when no agency exists yet).
+  local plain, me, anonim, rahasia
+
+  local function no_reporter_in(text, prose)
+    expect(text:find(me.id, 1, true)).to_be_nil()
+    expect(text:find(me.name, 1, true)).to_be_nil()
+    -- no reporter field either (prose such as "the reporter confirmed" is allowed in messages)
+    if not prose then expect(text:find("reporter", 1, true)).to_be_nil() end
+  end
+
+  it("shows the reporter to the assigned agency only for plain reports", function()
+    get("/queue", { as = PUPR_ }); get("/queue", { as = DLH_ })
+    plain = filed({})
+    -- the citizen's account id and name, learned from a staff view of a plain report
+    me = get("/staff/reports/" .. plain, { as = TRIAGE_ }).json.report.reporter
+    anonim = filed({ anonim = true })
+    rahasia = filed({ rahasia = true })
+    expect(me.id).to_be_truthy()
+    expect(me.name).to_contain("Penguji")
+    local a = get("/staff/reports/" .. anonim, { as = PUPR_ })
+    expect(a.status).to_be(200)
+    expect(a.json.report.reporter).to_be_nil()
+    expect(a.json.report.reporter_hidden).to_be(true)
+    local t = a.text
+    expect(t:find(me.id, 1, true)).to_be_nil()
+    expect(t:find(me.name, 1, true)).to_be_nil()
+    -- not to the triage agency or admins either, and not in the queue
+    no_reporter_in(get("/staff/reports/" .. anonim, { as = TRIAGE_ }).text:gsub("reporter_hidden", ""))
+    no_reporter_in(get("/staff/reports/" .. anonim, { as = { roles = { "admin" } } }).text:gsub("reporter_hidden", ""))
+    for _, item in ipairs(get("/queue", { as = PUPR_ }).json.items) do
+      if item.id == anonim then expect(item.reporter).to_be_nil() end
+    end
+    -- another agency's officer cannot open it at all
+    expect(get("/staff/reports/" .. anonim, { as = DLH_ }).status).to_be(404)
+  end)
+
+  it("never shows rahasia reports to the public, in the list or by id", function()
+    expect(get("/public/reports/" .. rahasia).status).to_be(404)
+    local after, seen = nil, {}
+    repeat
+      local page = get("/public/reports", { query = { after = after } })
+      expect(page.status).to_be(200)
+      for _, r in ipairs(page.json.items) do seen[r.id] = true end
+      after = page.json.next
+    until not after
+    expect(seen[rahasia]).to_be_nil()
+    expect(seen[plain]).to_be(true)
+    expect(seen[anonim]).to_be(true)
+    -- the reporter still sees their own rahasia report
+    expect(get("/me/reports/" .. rahasia, { as = CITIZEN }).json.report.rahasia).to_be(true)
+  end)
+
+  it("carries no personal data in public list and detail", function()
+    no_reporter_in(get("/public/reports").text)
+    no_reporter_in(get("/public/reports/" .. plain).text)
+    no_reporter_in(get("/public/reports/" .. anonim).text)
+    local r = get("/public/reports/" .. plain).json.report
+    expect(r.anonim).to_be_nil()
+    for _, h in ipairs(r.history) do expect(h.actor_id).to_be_nil() end
+  end)
+
+  it("keeps the reporter out of the scorecard and of agency notifications", function()
+    no_reporter_in(get("/scorecard", { as = { roles = { "admin" } } }).text)
+    for _, n in ipairs(notifications()) do
+      if n.to:sub(1, 4) == "opd:" or n.to:sub(1, 5) == "role:" then
+        no_reporter_in(klik.json.encode({ n.title, n.body, n.data or {} }), true)
+      end
+    end
+  end)
+
+  it("lets officers list only their agencies' reports; pimpinan read but change nothing", function()
+    for _, r in ipairs(get("/staff/reports", { as = DLH_ }).json.items) do expect(r.opd).to_be("DLH") end
+    expect(#get("/staff/reports", { as = { roles = { "pimpinan" } } }).json.items).to_be_greater_than(3)
+    expect(post("/reports/" .. plain .. "/verify", { as = { roles = { "pimpinan" } } }).status).to_be(403)
+    expect(post("/reports/" .. plain .. "/followup", { as = { roles = { "pimpinan" } },
+      json = { text = "Pimpinan tidak menindaklanjuti." } }).status).to_be(403)
+    expect(post("/reports/" .. plain .. "/confirm", { as = PUPR_ }).status).to_be(403)
+    expect(get("/staff/reports", { as = PUPR_, query = { status = "bogus" } }).status).to_be(400)
+  end)
+end)
