@@ -777,4 +777,40 @@ function M.scorecard(req)
   return { json = { generated_at = klik.time.iso(), items = klik.json.array(out) } }
 end
 
+---------------------------------------------------------------------------------------------
+-- Open311 GeoReport v2 (JSON only, read side): /open311/v2/services.json,
+-- /open311/v2/services/{code}.json, /open311/v2/requests.json — public reports only.
+
+local O = require("lib.open311")
+
+function M.open311_services(req)
+  local list = {}
+  for _, c in ipairs(klik.db.find("categories", { order = "code", limit = 500 }).items) do
+    if c.active ~= false then list[#list + 1] = c end
+  end
+  return O.services(list)
+end
+
+function M.open311_service(req)
+  return O.service_definition(req.params.file:match("^(.+)%.json$"), category)
+end
+
+function M.open311_requests(req)
+  local where, problem = O.request_filters(req.query)
+  if not where then return problem end
+  local out, after, cats = {}, nil, {}
+  repeat
+    local page = klik.db.find("reports", { where = where, order = "-created_at", limit = 500, after = after })
+    for _, r in ipairs(page.items) do
+      if r.is_public and not r.rahasia and #out < 1000 then
+        cats[r.category] = cats[r.category] or category(r.category) or false
+        local due = (r.status == "didisposisikan" or r.status == "ditindaklanjuti") and current_clock(r) or nil
+        out[#out + 1] = O.request(r, cats[r.category] or nil, due)
+      end
+    end
+    after = page.next
+  until not after or #out >= 1000
+  return { json = klik.json.array(out) }
+end
+
 return M

@@ -422,3 +422,56 @@ describe("privacy and permissions", function()
     expect(get("/staff/reports", { as = PUPR_, query = { status = "bogus" } }).status).to_be(400)
   end)
 end)
+
+describe("open311 (JSON)", function()
+  it("lists services and answers a service definition", function()
+    local s = get("/open311/v2/services.json")
+    expect(s.status).to_be(200)
+    local by = {}
+    for _, x in ipairs(s.json) do by[x.service_code] = x end
+    expect(by["sampah"].group).to_be("DLH")
+    expect(by["sampah"].metadata).to_be(false)
+    expect(by["sampah"].service_name).to_contain("Rubbish")
+    local d = get("/open311/v2/services/sampah.json")
+    expect(d.status).to_be(200)
+    expect(d.json.service_code).to_be("sampah")
+    expect(#d.json.attributes).to_be(0)
+    local missing = get("/open311/v2/services/pizza.json")
+    expect(missing.status).to_be(404)
+    expect(missing.json[1].code).to_be(404)
+    expect(get("/open311/v2/services/sampah.xml").status).to_be(400)
+  end)
+
+  it("lists public requests with filters, as strings, never rahasia or the reporter", function()
+    local all = get("/open311/v2/requests.json")
+    expect(all.status).to_be(200)
+    expect(#all.json).to_be(3)                  -- default window: the last 90 days (October 2026)
+    for _, r in ipairs(all.json) do
+      expect(type(r.service_request_id)).to_be("string")
+      expect(r.status == "open" or r.status == "closed").to_be(true)
+      local full = klik.db.get("reports", tonumber(r.service_request_id))
+      expect(full.rahasia).to_be(false)
+      expect(full.is_public).to_be(true)
+    end
+    expect(all.text:find("reporter", 1, true)).to_be_nil()
+    local one = all.json[1]
+    local by_id = get("/open311/v2/requests.json", { query = { service_request_id = one.service_request_id, status = "bogus" } })
+    expect(#by_id.json).to_be(1)
+    expect(by_id.json[1].service_request_id).to_be(one.service_request_id)
+    for _, r in ipairs(get("/open311/v2/requests.json", { query = { status = "closed" } }).json) do
+      expect(r.status).to_be("closed")
+    end
+    for _, r in ipairs(get("/open311/v2/requests.json", { query = { service_code = "sampah", status = "" } }).json) do
+      expect(r.service_code).to_be("sampah")
+    end
+    expect(get("/open311/v2/requests.json", { query = { status = "bogus" } }).status).to_be(400)
+    expect(get("/open311/v2/requests.json", { query = { start_date = "2026-01-01T00:00:00+07:00",
+      end_date = "2026-06-01T00:00:00+07:00" } }).status).to_be(400)
+    expect(get("/open311/v2/requests.json", { query = { start_date = "kemarin" } }).status).to_be(400)
+    local old = get("/open311/v2/requests.json", { query = { start_date = "2026-01-01T00:00:00+07:00",
+      end_date = "2026-01-31T00:00:00Z" } })
+    expect(old.status).to_be(200)
+    expect(#old.json).to_be_greater_than(0)
+    for _, r in ipairs(old.json) do expect(r.requested_datetime < "2026-01-31").to_be(true) end
+  end)
+end)
