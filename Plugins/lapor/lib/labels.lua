@@ -1,0 +1,56 @@
+-- Bilingual labels for every code a user sees (Bahasa Indonesia first, English second).
+local L = {}
+
+L.kinds = {
+  pengaduan = { id = "Pengaduan", en = "Complaint" },
+  aspirasi = { id = "Aspirasi", en = "Suggestion" },
+  permintaan_informasi = { id = "Permintaan informasi", en = "Information request" },
+}
+
+L.statuses = {
+  diajukan = { id = "Diajukan", en = "Submitted" },
+  diverifikasi = { id = "Diverifikasi", en = "Verified" },
+  ditolak = { id = "Ditolak", en = "Rejected" },
+  didisposisikan = { id = "Didisposisikan ke OPD", en = "Assigned to an agency" },
+  ditindaklanjuti = { id = "Ditindaklanjuti", en = "Followed up" },
+  selesai = { id = "Selesai, menunggu konfirmasi pelapor", en = "Resolved, awaiting the reporter's confirmation" },
+  ditutup = { id = "Ditutup", en = "Closed" },
+}
+
+L.reject_reasons = {
+  bukan_kewenangan = { id = "Bukan kewenangan pemerintah kabupaten", en = "Not within the regency's authority" },
+  duplikat = { id = "Duplikat laporan lain", en = "Duplicate of another report" },
+  tidak_jelas = { id = "Laporan tidak jelas", en = "Report unclear" },
+  spam = { id = "Spam", en = "Spam" },
+}
+
+L.actions = {
+  diajukan = { id = "Laporan diajukan", en = "Report filed" },
+  diverifikasi = { id = "Laporan diverifikasi", en = "Report verified" },
+  ditolak = { id = "Laporan ditolak", en = "Report rejected" },
+  didisposisikan = { id = "Didisposisikan ke OPD", en = "Assigned to an agency" },
+  disposisi_ulang = { id = "Didisposisikan ulang ke OPD lain", en = "Reassigned to another agency" },
+  ditindaklanjuti = { id = "Tindak lanjut OPD", en = "Agency follow-up" },
+  selesai = { id = "Dinyatakan selesai oleh OPD", en = "Marked resolved by the agency" },
+  dikonfirmasi = { id = "Dikonfirmasi selesai oleh pelapor", en = "Confirmed by the reporter" },
+  dibuka_kembali = { id = "Dibuka kembali oleh pelapor", en = "Reopened by the reporter" },
+  ditutup_otomatis = { id = "Ditutup otomatis: tidak ada tanggapan pelapor dalam 10 hari kerja",
+                       en = "Closed automatically: no answer from the reporter within 10 working days" },
+}
+
+L.colours = {
+  green = { id = "Hijau", en = "Green" },
+  yellow = { id = "Kuning", en = "Yellow" },
+  red = { id = "Merah", en = "Red" },
+}
+
+-- A client error: `{status, json = {error = {code, message = "id / en", details}}}`.
+function L.err(status, code, id, en, details)
+  return { status = status, json = { error = { code = code, message = id .. " / " .. en, details = details } } }
+end
+
+function L.not_found()
+  return L.err(404, "not_found", "Laporan tidak ditemukan", "Report not found")
+end
+
+return L
