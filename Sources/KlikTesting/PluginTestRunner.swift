@@ -57,18 +57,19 @@ public struct PluginTestRunner {
         let folder = plugins.appendingPathComponent(id).appendingPathComponent("tests")
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix("_test.lua") }.sorted()
         if files.isEmpty { output("  (no tests in Plugins/\(id)/tests/*_test.lua)") }
+        let callers = TestCallers(kernel: kernel)
         for file in files {
-            runFile(folder.appendingPathComponent(file), id: id, runtime: runtime, kernel: kernel, summary: &summary)
+            runFile(folder.appendingPathComponent(file), id: id, runtime: runtime, kernel: kernel, callers: callers, summary: &summary)
         }
     }
 
-    private func runFile(_ file: URL, id: String, runtime: PluginRuntime, kernel: TestKernel, summary: inout Summary) {
+    private func runFile(_ file: URL, id: String, runtime: PluginRuntime, kernel: TestKernel, callers: TestCallers, summary: inout Summary) {
         let name = "tests/" + file.lastPathComponent
         let result: Result<[(String, Bool, String)], Error> = Result {
             try withLargeStack {
                 let limits = LuaLimits(callBudget: .seconds(10), loadBudget: .seconds(5), memoryBytes: 256 << 20)
                 let sandbox = try runtime.makeTestSandbox(limits: limits) { sandbox in
-                    try sandbox.installHostTable("__klik_test", functions: TestHostFunctions.make(id: id, kernel: kernel))
+                    try sandbox.installHostTable("__klik_test", functions: TestHostFunctions.make(id: id, kernel: kernel, callers: callers))
                 }
                 try sandbox.runTrusted(source: LuaTestFramework.source, chunkName: "klik-test")
                 guard let source = try? String(contentsOf: file, encoding: .utf8) else {

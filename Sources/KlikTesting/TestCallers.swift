@@ -20,12 +20,15 @@ final class TestCallers: Sendable {
             throw LuaHostError("request: 'as.roles' must list roles from: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let opds = (TestCallers.strings(entries["opds"]) ?? []).sorted()
-        let key = roles.map(\.rawValue).joined(separator: "+") + "@" + opds.joined(separator: "+")
+        // `name` tells apart several users with the same roles (e.g. two citizens).
+        let name = entries["name"]?.stringValue
+        if let name, name.isEmpty || name.count > 60 { throw LuaHostError("request: 'as.name' must be 1 to 60 characters") }
+        let key = roles.map(\.rawValue).joined(separator: "+") + "@" + opds.joined(separator: "+") + (name.map { "#" + $0 } ?? "")
         if let known = tokens.withLock({ $0[key] }) { return known }
         let password = TestKernel.password("t")
         let number = tokens.withLock { $0.count } + 1
         do {
-            let user = try kernel.addUser("Penguji \(number)", roles: roles, opds: opds, password: password)
+            let user = try kernel.addUser("\(name ?? "Penguji") \(number)", roles: roles, opds: opds, password: password)
             let token = try kernel.signIn(user.email ?? "", password).token
             tokens.withLock { $0[key] = token }
             return token

@@ -5,11 +5,11 @@ import KlikPluginHost
 
 /// Host functions behind the Lua test helpers: HTTP to the plugin's routes, the fake clock, logs.
 enum TestHostFunctions {
-    static func make(id: String, kernel: TestKernel) -> [String: LuaHostFunction] {
+    /// `callers` is shared by every test file of the plugin: they share one isolated kernel.
+    static func make(id: String, kernel: TestKernel, callers: TestCallers) -> [String: LuaHostFunction] {
         let port = kernel.port
         let clock = kernel.clock
         let logs = kernel.logs
-        let callers = TestCallers(kernel: kernel)
         return [
             "request": { args in
                 guard args.count >= 2, let method = args[0].stringValue, let path = args[1].stringValue else {

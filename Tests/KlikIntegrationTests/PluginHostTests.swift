@@ -170,3 +170,28 @@ final class PendingResult<T: Sendable>: @unchecked Sendable {
         return try result.get()
     }
 }
+
+@Suite struct PluginTestSharedCallerTests {
+    @Test func testFilesShareCallersAndNamesTellUsersApart() throws {
+        let dir = try Fixtures.folder(with: ["catatan"])
+        let tests = dir.appendingPathComponent("Plugins/catatan/tests")
+        try FileManager.default.createDirectory(at: tests, withIntermediateDirectories: true)
+        for file in ["a_test.lua", "b_test.lua"] {
+            try """
+            describe("\(file)", function()
+              it("calls as a citizen", function()
+                expect(get("/version", { as = { roles = { "warga" } } }).status).to_be(200)
+                expect(get("/version", { as = { roles = { "warga" }, name = "Sari" } }).status).to_be(200)
+                expect(get("/version", { as = { roles = { "petugas" }, name = "Sari", opds = { "DLH" } } }).status).to_be(200)
+              end)
+            end)
+            """.write(to: tests.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        var output: [String] = []
+        let summary = PluginTestRunner(manifests: dir.appendingPathComponent("Manifests"), plugins: dir.appendingPathComponent("Plugins")) {
+            output.append($0)
+        }.run(["catatan"])
+        #expect(summary.failed == 0, "\(output.joined(separator: "\n"))")
+        #expect(summary.passed == 2)
+    }
+}
