@@ -1,16 +1,5 @@
 import KlikCore
 
-/// Text in the two languages users see: Bahasa Indonesia first, English second.
-public struct LocalizedText: Sendable, Equatable {
-    public var id: String
-    public var en: String
-    public init(id: String, en: String) {
-        self.id = id
-        self.en = en
-    }
-    var json: JSONValue { ["id": .string(id), "en": .string(en)] }
-}
-
 /// One message to send: what the recipients read in their inbox, and what channels carry.
 public struct NotificationMessage: Sendable, Equatable {
     public var title: LocalizedText

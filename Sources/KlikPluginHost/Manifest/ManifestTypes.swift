@@ -2,19 +2,7 @@ import KlikCore
 
 // The typed parts of a manifest. Each field's JSON form, default and meaning are documented here
 // and, for editors, in `docs/manifest.schema.json` (`ManifestSchema.text`).
-
-/// Text in Bahasa Indonesia (`id`) and English (`en`); JSON `{"id": "...", "en": "..."}`, both required.
-public struct LocalizedText: Sendable, Equatable {
-    /// Bahasa Indonesia text. Required, non-empty.
-    public var id: String
-    /// English text. Required, non-empty.
-    public var en: String
-
-    public init(id: String, en: String) {
-        self.id = id
-        self.en = en
-    }
-}
+// `LocalizedText` (id/en) lives in KlikCore.
 
 /// A kernel capability a plugin may use; default deny — an undeclared one is absent from its `klik` table.
 public enum Permission: String, Sendable, CaseIterable {

@@ -19,14 +19,7 @@ public struct Holiday: Sendable, Equatable {
 }
 
 /// A name in Bahasa Indonesia and English.
-public struct LocalizedName: Sendable, Equatable {
-    public var id: String
-    public var en: String
-    public init(id: String, en: String) {
-        self.id = id
-        self.en = en
-    }
-}
+public typealias LocalizedName = LocalizedText
 
 /// Calendars and their days off in SQLite, editable by admins. Loaded calendars are cached and
 /// the cache is dropped on every edit made through this store (edits by another process are seen
