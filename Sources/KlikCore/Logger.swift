@@ -41,10 +41,9 @@ extension LogSink {
 /// Writes each line to standard error in one `write(2)` so lines from threads never interleave.
 public struct StandardErrorSink: LogSink {
     public init() {}
-    public func write(_ line: String) { write(bytes: Array(line.utf8)) }
-    public func write(bytes line: [UInt8]) {
-        var bytes = line
-        bytes.append(10)
+
+    /// Writes all of `bytes` to file descriptor 2, retrying short writes.
+    static func writeAll(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { buf in
             var offset = 0
             while offset < buf.count {
@@ -53,6 +52,13 @@ public struct StandardErrorSink: LogSink {
                 offset += n
             }
         }
+    }
+
+    public func write(_ line: String) { write(bytes: Array(line.utf8)) }
+    public func write(bytes line: [UInt8]) {
+        var bytes = line
+        bytes.append(10)
+        StandardErrorSink.writeAll(bytes)
     }
 }
 
@@ -97,14 +103,7 @@ public final class BufferedStandardErrorSink: LogSink, @unchecked Sendable {
         pending.removeAll(keepingCapacity: true)
         lock.unlock()
         guard !bytes.isEmpty else { return }
-        bytes.withUnsafeBytes { buf in
-            var offset = 0
-            while offset < buf.count {
-                let n = Foundation.write(2, buf.baseAddress! + offset, buf.count - offset)
-                if n <= 0 { return }
-                offset += n
-            }
-        }
+        StandardErrorSink.writeAll(bytes)
     }
 
     public func stop() {
