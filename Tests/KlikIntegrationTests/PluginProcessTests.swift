@@ -158,3 +158,29 @@ import KlikTesting
         #expect(check.stdout.contains("$.routes[0].path"))
     }
 }
+
+/// SIGTERM lets a request in flight finish before the server exits.
+@Suite struct GracefulStopTests {
+    @Test func aRequestInFlightFinishesAfterSIGTERM() throws {
+        let dir = try Fixtures.folder(with: ["catatan"])
+        let server = try KlikProcess(["serve", "--port", "0", "--data", dir.appendingPathComponent("data").path,
+                                      "--manifests", dir.appendingPathComponent("Manifests").path,
+                                      "--plugins", dir.appendingPathComponent("Plugins").path])
+        let port = try server.waitForPort()
+        // A second, already open keep-alive connection: after SIGTERM no new connection is accepted.
+        let helper = try TestConnection(port: port)
+        #expect(try helper.request("GET", "/healthz").status == 200)
+        // Held in flight until a note exists (within the plugin's 1 s budget).
+        let waiting = Thread.detachedResult { try TestConnection(port: port).request("GET", "/api/v1/catatan/wait") }
+        Thread.sleep(forTimeInterval: 0.2)
+        server.signal(SIGTERM)
+        Thread.sleep(forTimeInterval: 0.1)
+        let posted = try helper.request("POST", "/api/v1/catatan/notes", headers: ["Content-Type": "application/json"],
+                                        body: Array(#"{"text":"selesai"}"#.utf8))
+        #expect(posted.status == 201)
+        let finished = try waiting.wait()
+        #expect(finished.status == 200)
+        #expect(server.waitForExit(timeout: 15) == 0)
+        #expect(server.stderr.contains("\"msg\":\"klik stopped\""))
+    }
+}
