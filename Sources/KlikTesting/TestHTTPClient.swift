@@ -18,7 +18,7 @@ public struct TestClientError: Error, CustomStringConvertible {
 
 /// A small blocking HTTP/1.1 client over one TCP connection, so tests control every byte
 /// (malformed requests, slow senders) and can check that keep-alive really keeps the connection.
-public final class TestConnection {
+public final class TestConnection: @unchecked Sendable {
     public let fd: Int32
     private var buffer: [UInt8] = []
 

@@ -58,19 +58,21 @@ import KlikTesting
     @Test func reloadSwapsCodeWhileRequestsInFlightFinishOnTheOldVersion() throws {
         let dir = try Fixtures.folder(with: ["catatan"])
         let k = try Fixtures.kernel([], directory: dir)
-        // Held in flight until a note exists.
-        let slow = Thread.detachedResult { try k.client.get("/api/v1/catatan/wait") }
-        Thread.sleep(forTimeInterval: 0.1)
+        // Held in flight until the test moves the fake clock by one second.
+        let slow = Thread.detachedResult { try k.client.get("/api/v1/catatan/wait?seconds=1") }
+        let deadline = Date().addingTimeInterval(10)
+        while k.kernel.metrics.inFlight < 1 && Date() < deadline { usleep(5_000) }
+        #expect(k.kernel.metrics.inFlight == 1)
         let main = dir.appendingPathComponent("Plugins/catatan/main.lua")
         let v2 = try String(contentsOf: main, encoding: .utf8).replacingOccurrences(of: "local VERSION = \"v1\"", with: "local VERSION = \"v2\"")
         try v2.write(to: main, atomically: true, encoding: .utf8)
         let info = k.kernel.plugins.reload("catatan")
         #expect(info?.status == .active)
-        #expect(try JSONParser.parse(k.client.get("/api/v1/catatan/version").body)["version"] == "v2")
-        #expect(try k.client.post("/api/v1/catatan/notes", json: #"{"text":"go"}"#).status == 201)
+        k.clock.advance(by: 2)
         let old = try slow.wait()
         #expect(old.status == 200)
         #expect(try JSONParser.parse(old.body)["version"] == "v1")
+        #expect(try JSONParser.parse(k.client.get("/api/v1/catatan/version").body)["version"] == "v2")
     }
 
     @Test func disableIsImmediateAuditedAndSurvivesRestart() throws {

@@ -167,17 +167,13 @@ import KlikTesting
                                       "--manifests", dir.appendingPathComponent("Manifests").path,
                                       "--plugins", dir.appendingPathComponent("Plugins").path])
         let port = try server.waitForPort()
-        // A second, already open keep-alive connection: after SIGTERM no new connection is accepted.
-        let helper = try TestConnection(port: port)
-        #expect(try helper.request("GET", "/healthz").status == 200)
-        // Held in flight until a note exists (within the plugin's 1 s budget).
-        let waiting = Thread.detachedResult { try TestConnection(port: port).request("GET", "/api/v1/catatan/wait") }
+        // Busy for half a second of real time; SIGTERM arrives meanwhile.
+        // The request is sent on an open connection before the signal; its handler runs 0.5 s.
+        let connection = try TestConnection(port: port)
+        try connection.send("GET /api/v1/catatan/wait?seconds=0.5 HTTP/1.1\r\nHost: x\r\n\r\n")
+        let waiting = Thread.detachedResult { try connection.readResponse() }
         Thread.sleep(forTimeInterval: 0.2)
         server.signal(SIGTERM)
-        Thread.sleep(forTimeInterval: 0.1)
-        let posted = try helper.request("POST", "/api/v1/catatan/notes", headers: ["Content-Type": "application/json"],
-                                        body: Array(#"{"text":"selesai"}"#.utf8))
-        #expect(posted.status == 201)
         let finished = try waiting.wait()
         #expect(finished.status == 200)
         #expect(server.waitForExit(timeout: 15) == 0)

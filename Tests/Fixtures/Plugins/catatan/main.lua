@@ -21,9 +21,12 @@ function M.slow(req)
   return { json = { version = VERSION, sum = x } }
 end
 
---- Waits (within the 1 s budget) until a note exists: lets a test hold a request in flight.
-function M.wait_for_note(_)
-  while klik.db.count("notes") == 0 do end
+--- Busy until the kernel clock has moved ?seconds (default 0.3) past the start, then answers:
+--- holds a request in flight without needing any other request (in tests with the fake clock,
+--- the test moves the clock; in a real server, real time passes). Within the 1 s budget.
+function M.wait_for_time(req)
+  local deadline = klik.time.now() + (tonumber(req.query.seconds) or 0.3)
+  while klik.time.now() < deadline do end
   return { json = { version = VERSION } }
 end
 
