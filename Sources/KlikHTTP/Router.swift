@@ -20,8 +20,11 @@ public final class Router: Sendable {
 
     private final class Node: @unchecked Sendable {
         var literal: [String: Node] = [:]
-        var param: (name: String, node: Node)?
-        var handlers: [String: (pattern: String, handler: HTTPHandler)] = [:]
+        /// Parameter segments by literal suffix (`""` for `{id}`, `".json"` for `{code}.json`),
+        /// longest suffix first. Names live with each route, so two routes may name the same
+        /// position differently.
+        var params: [(suffix: String, node: Node)] = []
+        var handlers: [String: (pattern: String, names: [String], handler: HTTPHandler)] = [:]
     }
 
     private let root: Node
@@ -31,24 +34,23 @@ public final class Router: Sendable {
     /// Collects routes, then freezes them into a `Router`.
     public struct Builder {
         private let root = Node()
-        /// Every `(method, pattern)` added, in order (for API descriptions).
-        public private(set) var routes: [(method: String, pattern: String)] = []
         public init() {}
 
-        /// Adds `method pattern`; pattern segments are literals or `{name}`.
-        /// A conflicting parameter name at the same place is a programming error.
+        /// Adds `method pattern`; pattern segments are literals, `{name}`, or `{name}` followed by a
+        /// literal suffix such as `{code}.json`. A later route with the same method and pattern
+        /// replaces the earlier one.
         public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
-            routes.append((method.uppercased(), pattern))
             var node = root
+            var names: [String] = []
             for segment in Router.segments(of: pattern) {
-                if segment.hasPrefix("{") && segment.hasSuffix("}") {
-                    let name = String(segment.dropFirst().dropLast())
-                    if let existing = node.param {
-                        precondition(existing.name == name, "route \(pattern): parameter {\(name)} conflicts with {\(existing.name)}")
+                if let (name, suffix) = Router.parameter(segment) {
+                    names.append(name)
+                    if let existing = node.params.first(where: { $0.suffix == suffix }) {
                         node = existing.node
                     } else {
                         let child = Node()
-                        node.param = (name, child)
+                        node.params.append((suffix, child))
+                        node.params.sort { $0.suffix.count > $1.suffix.count }
                         node = child
                     }
                 } else {
@@ -57,17 +59,30 @@ public final class Router: Sendable {
                     node = child
                 }
             }
-            node.handlers[method.uppercased()] = (pattern, handler)
+            node.handlers[method.uppercased()] = (pattern, names, handler)
+            routes.append((method.uppercased(), pattern))
         }
+
+        /// Every route added, in order (for API descriptions).
+        public private(set) var routes: [(method: String, pattern: String)] = []
 
         public func build() -> Router { Router(root: root) }
     }
 
+    /// `{name}` or `{name}suffix` → (name, suffix); nil for a literal segment.
+    static func parameter(_ segment: String) -> (name: String, suffix: String)? {
+        guard segment.hasPrefix("{"), let close = segment.firstIndex(of: "}") else { return nil }
+        let name = String(segment[segment.index(after: segment.startIndex)..<close])
+        return (name, String(segment[segment.index(after: close)...]))
+    }
+
     public func route(method: String, path: String) -> Outcome {
-        var params: [String: String] = [:]
-        guard let node = find(Router.segments(of: path)[...], from: root, params: &params) else { return .notFound }
+        var values: [String] = []
+        guard let node = find(Router.segments(of: path)[...], from: root, values: &values) else { return .notFound }
         let m = method.uppercased()
         if let entry = node.handlers[m] ?? (m == "HEAD" ? node.handlers["GET"] : nil) {
+            var params: [String: String] = [:]
+            for (name, value) in zip(entry.names, values) { params[name] = value }
             return .matched(Match(pattern: entry.pattern, handler: entry.handler, params: params))
         }
         if node.handlers.isEmpty { return .notFound }
@@ -76,19 +91,16 @@ public final class Router: Sendable {
         return .methodNotAllowed(allowed: allowed.sorted())
     }
 
-    private func find(_ segments: ArraySlice<String>, from node: Node, params: inout [String: String]) -> Node? {
+    private func find(_ segments: ArraySlice<String>, from node: Node, values: inout [String]) -> Node? {
         guard let first = segments.first else { return node }
         let rest = segments.dropFirst()
-        if let child = node.literal[first], let found = find(rest, from: child, params: &params), !found.handlers.isEmpty {
+        if let child = node.literal[first], let found = find(rest, from: child, values: &values), !found.handlers.isEmpty {
             return found
         }
-        if let (name, child) = node.param, !first.isEmpty {
-            var attempt = params
-            attempt[name] = first
-            if let found = find(rest, from: child, params: &attempt), !found.handlers.isEmpty {
-                params = attempt
-                return found
-            }
+        for (suffix, child) in node.params where first.count > suffix.count && first.hasSuffix(suffix) {
+            values.append(String(first.dropLast(suffix.count)))
+            if let found = find(rest, from: child, values: &values), !found.handlers.isEmpty { return found }
+            values.removeLast()
         }
         return nil
     }

@@ -61,3 +61,37 @@ import KlikCore
         #expect(Router.segments(of: "/ü/é") == ["ü", "é"])
     }
 }
+
+@Suite struct RouterParameterTests {
+    @Test func parametersCanCarryALiteralSuffix() {
+        var b = Router.Builder()
+        b.add("GET", "/services/{code}.json") { _ in .text("json") }
+        b.add("GET", "/services/{code}.xml") { _ in .text("xml") }
+        b.add("GET", "/services/{code}") { _ in .text("plain") }
+        let router = b.build()
+        guard case .matched(let json) = router.route(method: "GET", path: "/services/jalan.json") else { Issue.record("no match"); return }
+        #expect(json.params == ["code": "jalan"])
+        #expect(json.pattern == "/services/{code}.json")
+        guard case .matched(let xml) = router.route(method: "GET", path: "/services/jalan.xml") else { Issue.record("no match"); return }
+        #expect(xml.pattern == "/services/{code}.xml")
+        guard case .matched(let plain) = router.route(method: "GET", path: "/services/jalan") else { Issue.record("no match"); return }
+        #expect(plain.params == ["code": "jalan"])
+        // The parameter itself may not be empty.
+        guard case .matched(let bare) = router.route(method: "GET", path: "/services/.json") else { Issue.record("no match"); return }
+        #expect(bare.pattern == "/services/{code}")
+    }
+
+    @Test func routesMayNameTheSamePositionDifferently() {
+        var b = Router.Builder()
+        b.add("GET", "/a/{x}") { _ in .text("x") }
+        b.add("GET", "/a/{y}/b") { _ in .text("y") }
+        b.add("DELETE", "/a/{z}") { _ in .text("z") }
+        let router = b.build()
+        guard case .matched(let x) = router.route(method: "GET", path: "/a/1") else { Issue.record("no match"); return }
+        #expect(x.params == ["x": "1"])
+        guard case .matched(let y) = router.route(method: "GET", path: "/a/2/b") else { Issue.record("no match"); return }
+        #expect(y.params == ["y": "2"])
+        guard case .matched(let z) = router.route(method: "DELETE", path: "/a/3") else { Issue.record("no match"); return }
+        #expect(z.params == ["z": "3"])
+    }
+}

@@ -197,3 +197,33 @@ final class PendingResult<T: Sendable>: @unchecked Sendable {
         #expect(summary.passed == 2)
     }
 }
+
+@Suite struct PluginRoutePatternTests {
+    /// Routes naming the same position differently, and a parameter with a suffix, load and serve
+    /// (a router that kept names per node used to stop the kernel on such a manifest).
+    @Test func parameterNamesPerRouteAndSuffixes() throws {
+        let dir = try Fixtures.folder(with: [])
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("Plugins/pola"), withIntermediateDirectories: true)
+        try """
+        {"id": "pola", "version": "1.0.0", "kernel": "^1.0",
+         "name": {"id": "Pola", "en": "Patterns"}, "description": {"id": "Uji", "en": "Test"},
+         "routes": [
+           {"method": "GET", "path": "/a/{x}", "handler": "x", "access": "public"},
+           {"method": "GET", "path": "/a/{y}/b", "handler": "y", "access": "public"},
+           {"method": "GET", "path": "/services/{code}.json", "handler": "code", "access": "public"}
+         ]}
+        """.write(to: dir.appendingPathComponent("Manifests/pola.json"), atomically: true, encoding: .utf8)
+        try """
+        local M = {}
+        function M.x(req) return { json = { x = req.params.x } } end
+        function M.y(req) return { json = { y = req.params.y } } end
+        function M.code(req) return { json = { code = req.params.code } } end
+        return M
+        """.write(to: dir.appendingPathComponent("Plugins/pola/main.lua"), atomically: true, encoding: .utf8)
+        let k = try Fixtures.kernel([], directory: dir)
+        #expect(try JSONParser.parse(k.client.get("/api/v1/pola/a/1").body)["x"] == "1")
+        #expect(try JSONParser.parse(k.client.get("/api/v1/pola/a/2/b").body)["y"] == "2")
+        #expect(try JSONParser.parse(k.client.get("/api/v1/pola/services/jalan.json").body)["code"] == "jalan")
+        #expect(try k.client.get("/api/v1/pola/services/jalan.xml").status == 404)
+    }
+}

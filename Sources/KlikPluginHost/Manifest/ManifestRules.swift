@@ -83,10 +83,14 @@ enum ManifestRules {
                 problems.append("must not contain empty segments ('//' or a trailing '/')")
             } else if segment == ".." || segment == "." {
                 problems.append("must not contain '\(segment)' segments")
-            } else if segment.hasPrefix("{") && segment.hasSuffix("}") && segment.count >= 2 {
-                let name = String(segment.dropFirst().dropLast())
+            } else if segment.hasPrefix("{"), let close = segment.firstIndex(of: "}") {
+                // `{name}`, or `{name}` followed by a literal suffix such as `{code}.json`.
+                let name = String(segment[segment.index(after: segment.startIndex)..<close])
+                let suffix = String(segment[segment.index(after: close)...])
                 if !Patterns.whole(paramPattern, name) {
                     problems.append("parameter {\(name)} must match \(paramPattern)")
+                } else if !suffix.isEmpty && !Patterns.whole(segmentPattern, suffix) {
+                    problems.append("segment '\(segment)': what follows {\(name)} must be [A-Za-z0-9._~-]+")
                 } else if !params.insert(name).inserted {
                     problems.append("parameter {\(name)} appears more than once")
                 }
@@ -100,7 +104,10 @@ enum ManifestRules {
     /// The path with parameter names erased, so `/a/{x}` and `/a/{y}` count as the same route.
     private static func normalized(_ path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: false)
-            .map { $0.hasPrefix("{") ? "{}" : String($0) }.joined(separator: "/")
+            .map { segment -> String in
+                guard segment.hasPrefix("{"), let close = segment.firstIndex(of: "}") else { return String(segment) }
+                return "{}" + segment[segment.index(after: close)...]
+            }.joined(separator: "/")
     }
 
     private static func checkCollections(_ collections: [JSONValue], into out: inout [ManifestViolation]) {
