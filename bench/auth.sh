@@ -34,21 +34,8 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '$login'
 LUA
 
-cpu() { awk '{print $14 + $15}' /proc/$klik_pid/stat; } # server CPU in clock ticks
-hz=$(getconf CLK_TCK)
-run() { # name url [script] [connections]
-  local script=()
-  [ -n "${3:-}" ] && script=(-s "$3")
-  local before; before=$(cpu)
-  wrk -t1 -c"${4:-$connections}" -d"${seconds}s" --latency "${script[@]}" "$2" > "$out/$1.txt"
-  rps=$(awk '/^Requests\/sec/ {print $2}' "$out/$1.txt")
-  p50=$(awk '$1=="50%" {print $2}' "$out/$1.txt")
-  p99=$(awk '$1=="99%" {print $2}' "$out/$1.txt")
-  non2xx=$(awk '/Non-2xx/ {print $5}' "$out/$1.txt")
-  requests=$(awk '/requests in/ {print $1}' "$out/$1.txt")
-  us=$(awk -v t=$(( $(cpu) - before )) -v n="$requests" -v hz="$hz" 'BEGIN { printf "%.2f", 1e6 * t / hz / n }')
-  echo "$1 $rps $p50 $p99 ${non2xx:-0} $us"
-}
+source bench/lib.sh
+run() { measure "$1" "$2" "$klik_pid" "${3:-}" "${4:-}"; }
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, wrk -t1 -c$connections -d${seconds}s, $rounds rounds"
 results=()
@@ -59,7 +46,7 @@ for r in $(seq "$rounds"); do
 done
 results+=("$(run login http://127.0.0.1:$port/api/v1/auth/login "$out/login.lua" 4)")
 printf '%s\n' "${results[@]}" | awk '
-  { n[$1]++; rps[$1]+=$2; us[$1]+=$6; print $1 ": " $2 " req/s, p50 " $3 ", p99 " $4 ", non-2xx " $5 ", server CPU " $6 " us/request" }
+  { n[$1]++; rps[$1]+=$2; us[$1]+=$5; print $1 ": " $2 " req/s, p50 " $3 ", p99 " $4 ", non-2xx " $6 ", server CPU " $5 " us/request" }
   END { a=rps["anonymous_healthz"]/n["anonymous_healthz"]; b=rps["bearer_healthz"]/n["bearer_healthz"];
         m=rps["bearer_me"]/n["bearer_me"];
         ua=us["anonymous_healthz"]/n["anonymous_healthz"]; ub=us["bearer_healthz"]/n["bearer_healthz"]; um=us["bearer_me"]/n["bearer_me"];

@@ -1,18 +1,20 @@
-# Shared by the benchmark scripts: `measure NAME URL PID` runs wrk against URL and prints
-# "NAME req/s p50 p99 server-µs-per-request", reading the server's CPU time from /proc/PID/stat
-# around the run (steadier than req/s on a shared 2-core machine); `summarise A B` prints each
+# Shared by the benchmark scripts: `measure NAME URL PID [WRK-SCRIPT] [CONNECTIONS]` runs wrk
+# against URL and prints "NAME req/s p50 p99 server-µs-per-request non-2xx", reading the
+# server's CPU time from /proc/PID/stat around the run (steadier than req/s on a shared 2-core machine); `summarise A B` prints each
 # round and the means of A and B with their ratio. Needs $out, $seconds, $connections.
 hz=$(getconf CLK_TCK)
 
-measure() { # name url pid
-  local before after requests
+measure() { # name url pid [wrk-script] [connections]
+  local before after requests script=()
+  [ -n "${4:-}" ] && script=(-s "$4")
   before=$(awk '{print $14 + $15}' "/proc/$3/stat")
-  wrk -t1 -c"$connections" -d"${seconds}s" --latency "$2" > "$out/$1.txt"
+  wrk -t1 -c"${5:-$connections}" -d"${seconds}s" --latency "${script[@]}" "$2" > "$out/$1.txt"
   after=$(awk '{print $14 + $15}' "/proc/$3/stat")
   requests=$(awk '/requests in/ {print $1}' "$out/$1.txt")
   echo "$1 $(awk '/^Requests\/sec/ {print $2}' "$out/$1.txt") $(awk '$1=="50%" {print $2}' "$out/$1.txt")" \
        "$(awk '$1=="99%" {print $2}' "$out/$1.txt")" \
-       "$(awk -v t=$((after - before)) -v n="$requests" -v hz="$hz" 'BEGIN { printf "%.2f", 1e6 * t / hz / n }')"
+       "$(awk -v t=$((after - before)) -v n="$requests" -v hz="$hz" 'BEGIN { printf "%.2f", 1e6 * t / hz / n }')" \
+       "$(awk '/Non-2xx/ {n = $5} END {print n + 0}' "$out/$1.txt")"
 }
 
 summarise() { # baseline-name other-name, reading "measure" lines on stdin
