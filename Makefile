@@ -45,6 +45,7 @@ bench: bench-deps build
 	bench/plugin.sh
 	bench/auth.sh
 	bench/sla.sh
+	bench/lapor.sh
 
 clean:
 	rm -rf .build
