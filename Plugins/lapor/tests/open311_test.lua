@@ -316,6 +316,14 @@ describe("open311 discovery, services and errors of a service definition", funct
     expect(raw).to_contain("&quot;branches&quot;")
   end)
 
+  it("writes XML that strips the control characters XML forbids and escapes markup", function()
+    local X = require("lib.xml")
+    expect(X.escape("a\1b\0c<d>&'\"\tx\n")).to_be("abc&lt;d&gt;&amp;&apos;&quot;\tx\n")
+    local doc = parse_xml(X.document("errors", { { code = 400, description = "x\27<y>" } }, { child = { errors = "error" } }))
+    expect(val(one(doc, "error"), "description")).to_be("x<y>")
+    expect(val(one(doc, "error"), "code")).to_be("400")
+  end)
+
   it("answers 404 for an unknown service in both formats, and refuses other formats", function()
     expect(json_errors(get(BASE .. "services/pizza.json"), 404)).to_contain("unknown service_code 'pizza'")
     expect(xml_errors(get(BASE .. "services/pizza.xml"), 404)).to_contain("service_code 'pizza' tidak dikenal")
