@@ -1,6 +1,7 @@
 -- klik lapor: citizens' reports, verification, routing to agencies (OPD), follow-up, SLA clocks.
 -- Workflow, privacy rules and clocks are described in README.md.
 local L = require("lib.labels")
+local Attr = require("lib.attributes")
 local err = L.err
 
 local M = {}
@@ -129,8 +130,10 @@ local function short(text)
   return text
 end
 
--- Messages never carry the reporter's name or id (OPD notifications included).
+-- Messages never carry the reporter's name or id (OPD notifications included). Reports filed
+-- through Open311 have no Klik account to tell: their apps ask by token or id instead.
 local function tell_reporter(r, title, body)
+  if r.source == "open311" then return end
   local ok, e = pcall(klik.notify.user, r.reporter_id, {
     title = title, body = body, link = "/lapor/" .. r.id, data = { report = r.id, status = r.status },
   })
@@ -209,14 +212,14 @@ end
 
 local function reporter_view(r, with_history)
   local v = base_view(r)
-  v.anonim, v.rahasia = r.anonim, r.rahasia
+  v.anonim, v.rahasia, v.attributes = r.anonim, r.rahasia, r.attributes
   if with_history then v.history = history_items(r, "reporter") end
   return v
 end
 
 local function staff_view(r, with_history)
   local v = base_view(r)
-  v.anonim, v.rahasia = r.anonim, r.rahasia
+  v.anonim, v.rahasia, v.attributes, v.source = r.anonim, r.rahasia, r.attributes, r.source
   if r.anonim then
     v.reporter = nil
     v.reporter_hidden = true
@@ -282,15 +285,7 @@ local function check_category_fields(b, problems, partial)
   end
 end
 
-local function invalid(problems)
-  local ids, ens = {}, {}
-  for _, p in ipairs(problems) do
-    local id, en = p.message:match("^(.-) / (.*)$")
-    ids[#ids + 1] = id or p.message
-    ens[#ens + 1] = en or p.message
-  end
-  return err(400, "invalid", table.concat(ids, "; "), table.concat(ens, "; "), klik.json.array(problems))
-end
+local invalid = L.invalid
 
 function M.admin_create_category(req)
   local b = body_of(req)
@@ -364,25 +359,39 @@ local function validate_report(b)
       add(f, f .. " harus true atau false", f .. " must be true or false")
     end
   end
-  return problems, c, d
+  local answers
+  if b.attributes ~= nil and (type(b.attributes) ~= "table" or b.attributes[1] ~= nil) then
+    add("attributes", "attributes harus objek {kode: jawaban}", "attributes must be an object {code: answer}")
+  elseif c and c.active ~= false then
+    answers = Attr.check(c.code, b.attributes, problems, function(code) return "attributes." .. code end)
+  end
+  return problems, c, d, answers
+end
+
+-- Inserts a checked report (status `diajukan`, not public), starts its verification clock,
+-- records the step and tells the reporter. Callers run it inside a transaction.
+local function create_report(fields, actor)
+  fields.is_public, fields.status, fields.cycle, fields.seq = false, "diajukan", 1, 1
+  local r = klik.db.insert("reports", fields)
+  klik.sla.start("verifikasi", verify_subject(r), { opd = klik.settings.get("triage_opd"), category = r.category })
+  record(r, "diajukan", nil, "diajukan", actor)
+  tell_reporter(r, status_message(r,
+    "Laporan Anda diterima dan akan diverifikasi dalam 3 hari kerja.",
+    "Your report was received and will be verified within 3 working days."))
+  return r
 end
 
 function M.file_report(req)
   local b = body_of(req)
-  local problems, c, description = validate_report(b)
+  local problems, c, description, answers = validate_report(b)
   if #problems > 0 then return invalid(problems) end
   return klik.db.transaction(function()
-    local r = klik.db.insert("reports", {
+    local r = create_report({
       kind = b.kind, category = c.code, description = description,
       latitude = b.latitude, longitude = b.longitude, address = trim(b.address), kecamatan = trim(b.kecamatan),
-      desa = trim(b.desa), anonim = b.anonim == true, rahasia = b.rahasia == true, is_public = false,
-      reporter_id = req.user.id, reporter_name = req.user.name, status = "diajukan", cycle = 1, seq = 1,
-    })
-    klik.sla.start("verifikasi", verify_subject(r), { opd = klik.settings.get("triage_opd"), category = c.code })
-    record(r, "diajukan", nil, "diajukan", actor_of(req, "pelapor"))
-    tell_reporter(r, status_message(r,
-      "Laporan Anda diterima dan akan diverifikasi dalam 3 hari kerja.",
-      "Your report was received and will be verified within 3 working days."))
+      desa = trim(b.desa), anonim = b.anonim == true, rahasia = b.rahasia == true,
+      reporter_id = req.user.id, reporter_name = req.user.name, attributes = answers, source = "app",
+    }, actor_of(req, "pelapor"))
     return { status = 201, json = { report = reporter_view(r, true) } }
   end)
 end
@@ -778,39 +787,20 @@ function M.scorecard(req)
 end
 
 ---------------------------------------------------------------------------------------------
--- Open311 GeoReport v2 (JSON only, read side): /open311/v2/services.json,
--- /open311/v2/services/{code}.json, /open311/v2/requests.json — public reports only.
+-- Open311 GeoReport v2 (lib/open311_routes.lua, lib/open311_post.lua) and category attributes
+-- (lib/attributes_routes.lua): handlers added to M.
 
-local O = require("lib.open311")
-
-function M.open311_services(req)
-  local list = {}
-  for _, c in ipairs(klik.db.find("categories", { order = "code", limit = 500 }).items) do
-    if c.active ~= false then list[#list + 1] = c end
-  end
-  return O.services(list)
-end
-
-function M.open311_service(req)
-  return O.service_definition(req.params.file:match("^(.+)%.json$"), category)
-end
-
-function M.open311_requests(req)
-  local where, problem = O.request_filters(req.query)
-  if not where then return problem end
-  local out, after, cats = {}, nil, {}
-  repeat
-    local page = klik.db.find("reports", { where = where, order = "-created_at", limit = 500, after = after })
-    for _, r in ipairs(page.items) do
-      if r.is_public and not r.rahasia and #out < 1000 then
-        cats[r.category] = cats[r.category] or category(r.category) or false
-        local due = (r.status == "didisposisikan" or r.status == "ditindaklanjuti") and current_clock(r) or nil
-        out[#out + 1] = O.request(r, cats[r.category] or nil, due)
-      end
-    end
-    after = page.next
-  until not after or #out >= 1000
-  return { json = klik.json.array(out) }
-end
+local open311 = {
+  category = category,
+  create_report = create_report,
+  -- the clock whose deadline Open311 shows as expected_datetime
+  due_clock = function(r)
+    if r.status == "diverifikasi" then return clock(verify_subject(r), "verifikasi") end
+    if r.status == "didisposisikan" or r.status == "ditindaklanjuti" then return current_clock(r) end
+  end,
+}
+require("lib.open311_routes").install(M, open311)
+require("lib.open311_post").install(M, open311)
+for name, handler in pairs(require("lib.attributes_routes")) do M[name] = handler end
 
 return M

@@ -49,6 +49,17 @@ function L.err(status, code, id, en, details)
   return { status = status, json = { error = { code = code, message = id .. " / " .. en, details = details } } }
 end
 
+-- 400 listing every problem `{field, message = "id / en"}`: the message joins them per language.
+function L.invalid(problems)
+  local ids, ens = {}, {}
+  for _, p in ipairs(problems) do
+    local id, en = p.message:match("^(.-) / (.*)$")
+    ids[#ids + 1] = id or p.message
+    ens[#ens + 1] = en or p.message
+  end
+  return L.err(400, "invalid", table.concat(ids, "; "), table.concat(ens, "; "), klik.json.array(problems))
+end
+
 function L.not_found()
   return L.err(404, "not_found", "Laporan tidak ditemukan", "Report not found")
 end
