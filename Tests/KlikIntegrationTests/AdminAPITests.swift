@@ -126,6 +126,10 @@ import KlikTesting
         #expect(f["api_key"]?["id"] == .string(id))
         #expect(f["body"]?["service_code"] == "001" && f["body"]?["api_key"] == nil)
         #expect(!viaQuery.text.contains(key) && !viaForm.text.contains(key))
+        // The listing tells when the key was last used.
+        let listed = try JSONParser.parse(send("GET", "/api/v1/admin/api-keys").body)["api_keys"]?.arrayValue ?? []
+        let used = listed.first { $0["id"] == .string(id) }?["last_used_at"]?.stringValue
+        #expect(used?.hasPrefix("20") == true)
         #expect(try send("DELETE", "/api/v1/admin/api-keys/\(id)", as: "pimpinan").status == 403)
         #expect(try send("DELETE", "/api/v1/admin/api-keys/\(id)").status == 200)
         #expect(try kernel.client.get("/api/v1/me", headers: ["Authorization": "Bearer " + key]).status == 401)

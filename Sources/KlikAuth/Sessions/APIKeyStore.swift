@@ -26,6 +26,10 @@ public struct APIKey: Sendable {
 public struct APIKeyStore: Sendable {
     public let database: Database
     public let clock: any Clock
+    /// A key's `last_used_at` is written at most once a minute, so a busy integration does not
+    /// turn every request into a write.
+    public static let lastUseResolution: TimeInterval = 60
+    private let lastWritten = LastUseMarks()
 
     public init(database: Database, clock: any Clock) {
         self.database = database
@@ -59,6 +63,16 @@ public struct APIKeyStore: Sendable {
         }
     }
 
+    /// Records that a key was used (at most once per `lastUseResolution` per key; best effort:
+    /// a failed write never fails the request that used the key).
+    public func markUsed(id: String) {
+        let now = clock.now()
+        guard lastWritten.claim(id, now: now, every: APIKeyStore.lastUseResolution) else { return }
+        _ = try? database.write { c in
+            try c.run("UPDATE klik_api_keys SET last_used_at = ? WHERE id = ?", [.text(Timestamp.iso8601(now)), .text(id)])
+        }
+    }
+
     /// False when no live key has this id.
     public func revoke(id: String) throws -> Bool {
         try database.write { c in
@@ -70,5 +84,21 @@ public struct APIKeyStore: Sendable {
         APIKey(id: row[0].string ?? "", name: row[1].string ?? "",
                scopes: (row[2].string ?? "").split(separator: ",").map(String.init), createdBy: row[3].string ?? "",
                createdAt: row[4].string ?? "", lastUsedAt: row[5].string, revokedAt: row[6].string)
+    }
+}
+
+/// When each key's last use was last written, per process.
+final class LastUseMarks: @unchecked Sendable {
+    private let lock = NSLock()
+    private var written: [String: Date] = [:]
+
+    /// True when the caller should write now (and records that it will).
+    func claim(_ id: String, now: Date, every interval: TimeInterval) -> Bool {
+        lock.withLock {
+            if let last = written[id], now >= last, now.timeIntervalSince(last) < interval { return false }
+            if written.count > 10_000 { written.removeAll() }
+            written[id] = now
+            return true
+        }
     }
 }

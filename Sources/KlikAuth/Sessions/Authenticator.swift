@@ -95,6 +95,7 @@ public final class Authenticator: @unchecked Sendable {
 
     private func apiKeyCaller(_ key: String) -> Caller? {
         guard key.hasPrefix("klk_"), key.utf8.count < 100, let found = try? apiKeys.find(key: key) else { return nil }
+        apiKeys.markUsed(id: found.id)
         return Caller(user: nil, credential: .apiKey(id: found.id, name: found.name, scopes: found.scopes))
     }
 
