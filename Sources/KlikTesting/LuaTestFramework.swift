@@ -85,6 +85,9 @@ function get(path, opts) return request("GET", path, opts) end
 function post(path, opts) return request("POST", path, opts) end
 function put(path, opts) return request("PUT", path, opts) end
 function delete(path, opts) return request("DELETE", path, opts) end
+--- A kernel API key for an integration, e.g. api_key{scopes = {"open311:write"}}: send it as an
+--- `api_key` query/form field or an X-API-Key header. One key per name and scope list.
+function api_key(spec) return host.api_key(spec or {}) end
 clock = { advance = host.advance, now = host.now, set = host.set }
 --- Runs the SLA engine and due scheduled jobs once, as the kernel's timer thread does every second.
 timers = { tick = host.tick }

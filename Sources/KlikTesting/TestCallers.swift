@@ -37,6 +37,19 @@ final class TestCallers: Sendable {
         }
     }
 
+    /// A live API key with these scopes (one per name and scope list, shared by all test files).
+    func apiKey(name: String, scopes: [String]) throws -> String {
+        let key = "key:" + name + "|" + scopes.joined(separator: ",")
+        if let known = tokens.withLock({ $0[key] }) { return known }
+        do {
+            let secret = try kernel.kernel.auth.apiKeys.create(name: name, scopes: scopes, createdBy: "klik-test").key
+            tokens.withLock { $0[key] = secret }
+            return secret
+        } catch {
+            throw LuaHostError("api_key: could not create the test key: \(error)")
+        }
+    }
+
     static func strings(_ value: LuaValue?) -> [String]? {
         guard let value else { return nil }
         if case .array(let items) = value { return items.compactMap(\.stringValue) }

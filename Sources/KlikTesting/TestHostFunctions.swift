@@ -71,6 +71,15 @@ enum TestHostFunctions {
                 timers.tick()
                 return []
             },
+            "api_key": { args in
+                let entries = args.first?.tableEntries ?? [:]
+                let scopes = TestCallers.strings(entries["scopes"]) ?? []
+                let name = entries["name"]?.stringValue ?? "Kunci uji"
+                guard !scopes.isEmpty, scopes.allSatisfy({ !$0.isEmpty && !$0.contains(",") }) else {
+                    throw LuaHostError("api_key{scopes = {\"open311:write\"}, name = \"...\"} expects a non-empty list of scope names")
+                }
+                return [.string(try callers.apiKey(name: name, scopes: scopes))]
+            },
             "logs": { _ in
                 let lines = logs.lines.filter { $0.contains("\"plugin\":\"\(id)\"") }
                 return [lines.isEmpty ? .table([:]) : .array(lines.suffix(200).map { .string($0) })]
