@@ -24,9 +24,9 @@ function E.cell(v)
   return s
 end
 
-function E.line(values)
+function E.line(values, n)
   local cells = {}
-  for i = 1, #values do cells[i] = E.cell(values[i]) end
+  for i = 1, n or #values do cells[i] = E.cell(values[i]) end
   return table.concat(cells, ",") .. "\r\n"
 end
 
@@ -118,7 +118,7 @@ function E.handler(H)
         if not r.rahasia or H.staff_may_see(req.user, r) then
           local values = {}
           for i, c in ipairs(COLUMNS) do values[i] = c[2](r) end
-          out[#out + 1] = E.line(values)
+          out[#out + 1] = E.line(values, #COLUMNS)
         end
         rows = rows + 1
       end
