@@ -2,14 +2,13 @@
 -- Workflow, privacy rules and clocks are described in README.md.
 local L = require("lib.labels")
 local Attr = require("lib.attributes")
+local Ops = require("lib.ops")
 local err = L.err
 
 local M = {}
 
-local OPEN_FOR_OPD = { "didisposisikan", "ditindaklanjuti" }
 local COLOUR_RANK = { red = 0, yellow = 1, green = 2 }
 local TARGETS = { [7] = "penyelesaian_7", [14] = "penyelesaian_14", [30] = "penyelesaian_30", [60] = "penyelesaian_60" }
-local RESOLUTION_POLICIES = { "penyelesaian_7", "penyelesaian_14", "penyelesaian_30", "penyelesaian_60" }
 
 ---------------------------------------------------------------------------------------------
 -- small helpers
@@ -111,11 +110,13 @@ end
 
 local function record(r, action, from, to, actor, extra)
   extra = extra or {}
-  return klik.db.insert("history", {
+  local h = klik.db.insert("history", {
     report = r.id, cycle = r.cycle, action = action, from_status = from, to_status = to,
     actor_id = actor.id, actor_role = actor.role, opd = extra.opd or r.opd,
     reason = extra.reason, note = extra.note, event_id = extra.event_id,
   })
+  Ops.after_record(r) -- the stored light (lib/lights.lua)
+  return h
 end
 
 local function actor_of(req, role, opd)
@@ -200,6 +201,7 @@ local function base_view(r)
     reject_reason = r.reject_reason, created_at = r.created_at, updated_at = r.updated_at,
     followed_up_at = r.followed_up_at, resolved_at = r.resolved_at, closed_at = r.closed_at,
     closed_by = r.closed_by, followup_met_late = r.followup_met_late,
+    merged_into = r.merged_into, duplicate_count = r.duplicate_count or 0,
     lampu = light, lampu_label = L.colours[light], clocks = clocks,
   }
 end
@@ -700,93 +702,6 @@ function M.on_sla_breach(event)
 end
 
 ---------------------------------------------------------------------------------------------
--- the officer's queue and the executive scorecard
-
-function M.queue(req)
-  local opds = req.user.opds or {}
-  if #opds == 0 then return { json = { items = klik.json.array({}) } } end
-  local page = klik.db.find("reports", { where = { opd = { ["in"] = opds }, status = { ["in"] = OPEN_FOR_OPD } },
-    order = "created_at", limit = 500 })
-  local rows = {}
-  for _, r in ipairs(page.items) do
-    local c = current_clock(r) or { colour = "green" }
-    local v = staff_view(r, false)
-    v.queue_clock = c
-    rows[#rows + 1] = { rank = COLOUR_RANK[c.colour] or 2, created = r.created_at, id = r.id, view = v }
-  end
-  table.sort(rows, function(a, b)
-    if a.rank ~= b.rank then return a.rank < b.rank end
-    if a.created ~= b.created then return a.created < b.created end
-    return a.id < b.id
-  end)
-  local out = {}
-  for i, row in ipairs(rows) do out[i] = row.view end
-  return { json = { items = klik.json.array(out), truncated = page.next ~= nil } }
-end
-
-local function median(values)
-  if #values == 0 then return nil end
-  table.sort(values)
-  local n = #values
-  if n % 2 == 1 then return values[(n + 1) // 2] end
-  return (values[n // 2] + values[n // 2 + 1]) / 2
-end
-
-local function add_counts(into, g)
-  for _, k in ipairs({ "total", "green", "yellow", "red", "met_late", "open" }) do into[k] = (into[k] or 0) + (g[k] or 0) end
-end
-
-local function empty_counts() return { total = 0, green = 0, yellow = 0, red = 0, met_late = 0, open = 0 } end
-
-function M.scorecard(req)
-  local per = {}
-  local function row(code)
-    if not per[code] then per[code] = { opd = code, tindak_lanjut = empty_counts(), penyelesaian = empty_counts() } end
-    return per[code]
-  end
-  for _, g in ipairs(klik.sla.counts({ by = "opd", policy = "tindak_lanjut" })) do
-    if g.key and g.key ~= "" then add_counts(row(g.key).tindak_lanjut, g) end
-  end
-  for _, policy in ipairs(RESOLUTION_POLICIES) do
-    for _, g in ipairs(klik.sla.counts({ by = "opd", policy = policy })) do
-      if g.key and g.key ~= "" then add_counts(row(g.key).penyelesaian, g) end
-    end
-  end
-  local oldest_n = klik.settings.get("scorecard_oldest")
-  local out = {}
-  for code, s in pairs(per) do
-    for _, part in ipairs({ s.tindak_lanjut, s.penyelesaian }) do
-      -- missed = breached while open (red) or completed after the due time (met late)
-      part.breach_rate = part.total > 0 and math.floor((part.red + part.met_late) / part.total * 1000 + 0.5) / 1000 or 0
-    end
-    local elapsed, after = {}, nil
-    repeat
-      local page = klik.db.find("reports", { where = { opd = code }, order = "id", limit = 500, after = after })
-      for _, r in ipairs(page.items) do
-        if r.followed_up_at and r.followed_up_at ~= "" then elapsed[#elapsed + 1] = r.followup_elapsed or 0 end
-      end
-      after = page.next
-    until not after
-    local m = median(elapsed)
-    s.median_followup_seconds = m
-    s.median_followup_working_days = m and math.floor(m / 86400 * 10 + 0.5) / 10 or nil
-    s.followups_measured = #elapsed
-    local oldest = {}
-    for _, r in ipairs(klik.db.find("reports", { where = { opd = code, status = { ["in"] = OPEN_FOR_OPD } },
-        order = "created_at", limit = oldest_n }).items) do
-      local c = current_clock(r)
-      -- no reporter data on the scorecard, whatever the report's options
-      oldest[#oldest + 1] = { id = r.id, category = r.category, status = r.status, status_label = L.statuses[r.status],
-        created_at = r.created_at, assigned_at = r.assigned_at, lampu = c and c.colour or "green", due = c and c.due }
-    end
-    s.oldest_open = klik.json.array(oldest)
-    out[#out + 1] = s
-  end
-  table.sort(out, function(a, b) return a.opd < b.opd end)
-  return { json = { generated_at = klik.time.iso(), items = klik.json.array(out) } }
-end
-
----------------------------------------------------------------------------------------------
 -- Open311 GeoReport v2 (lib/open311_routes.lua, lib/open311_post.lua) and category attributes
 -- (lib/attributes_routes.lua): handlers added to M.
 
@@ -802,5 +717,19 @@ local open311 = {
 require("lib.open311_routes").install(M, open311)
 require("lib.open311_post").install(M, open311)
 for name, handler in pairs(require("lib.attributes_routes")) do M[name] = handler end
+
+---------------------------------------------------------------------------------------------
+-- queue, scorecard, duplicates and merging, waiting for the reporter, CSV export, weekly report:
+-- lib/ops.lua, with the helpers they share with the workflow above
+
+Ops.install(M, {
+  trim = trim, body_of = body_of, report_of = report_of, category = category, has_role = has_role,
+  short = short, invalid = invalid, wrong_state = wrong_state, record = record, actor_of = actor_of,
+  tell_reporter = tell_reporter, tell_opd = tell_opd, status_message = status_message,
+  staff_view = staff_view, reporter_view = reporter_view, staff_may_see = staff_may_see,
+  is_triage = is_triage, officer_of = officer_of, close = close,
+  verify_subject = verify_subject, cycle_subject = cycle_subject, resolution_policy = resolution_policy,
+  complete_if_running = complete_if_running, cancel_if_running = cancel_if_running,
+})
 
 return M

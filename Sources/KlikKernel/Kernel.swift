@@ -74,7 +74,7 @@ public final class Kernel: @unchecked Sendable {
         let watcher = PluginWatcher(registry: plugins, watchFiles: configuration.developmentMode)
         watcher.start()
         self.watcher = watcher
-        timers.start()
+        if configuration.timerThread { timers.start() }
         try? ServerMarker.write(dataDirectory: configuration.dataDirectory, port: server.port)
         logger.info("klik started", [("host", .string(configuration.http.host)), ("port", .int(server.port)),
                                      ("version", .string(KlikVersion.kernel))])

@@ -23,6 +23,10 @@ public struct KernelConfiguration: Sendable {
     public var developmentMode = false
     /// Load only these plugins and their dependencies (isolated plugin tests); nil loads all.
     public var onlyPlugins: Set<String>?
+    /// Run the SLA engine and scheduled jobs on a timer thread every second; plugin tests turn it
+    /// off and call `timers.tick()` themselves, so a jump of the fake clock fires nothing behind
+    /// the test's back.
+    public var timerThread = true
     /// HTTP limits and worker threads.
     public var http = HTTPServerOptions()
     /// Password hashing cost, password rules, session lifetimes, throttling, cookie flags.

@@ -40,6 +40,7 @@ public struct PluginTestRunner {
             kernel = try TestKernel(manifests: manifests, plugins: plugins) { config in
                 config.onlyPlugins = [id]
                 config.logLevel = .debug
+                config.timerThread = false // timers.tick() in the tests runs them, deterministically
             }
         } catch {
             output("  ✗ kernel did not start: \(error)")

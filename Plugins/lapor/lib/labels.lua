@@ -15,6 +15,8 @@ L.statuses = {
   ditindaklanjuti = { id = "Ditindaklanjuti", en = "Followed up" },
   selesai = { id = "Selesai, menunggu konfirmasi pelapor", en = "Resolved, awaiting the reporter's confirmation" },
   ditutup = { id = "Ditutup", en = "Closed" },
+  menunggu_pelapor = { id = "Menunggu informasi pelapor", en = "Waiting for the reporter's information" },
+  digabung = { id = "Digabung ke laporan lain (duplikat)", en = "Merged into another report (duplicate)" },
 }
 
 L.reject_reasons = {
@@ -36,6 +38,12 @@ L.actions = {
   dibuka_kembali = { id = "Dibuka kembali oleh pelapor", en = "Reopened by the reporter" },
   ditutup_otomatis = { id = "Ditutup otomatis: tidak ada tanggapan pelapor dalam 10 hari kerja",
                        en = "Closed automatically: no answer from the reporter within 10 working days" },
+  informasi_diminta = { id = "OPD meminta informasi dari pelapor", en = "The agency asked the reporter for information" },
+  dijawab_pelapor = { id = "Pelapor memberikan informasi", en = "The reporter answered" },
+  ditutup_tanpa_jawaban = { id = "Ditutup otomatis: permintaan informasi tidak dijawab dalam 10 hari kerja",
+                            en = "Closed automatically: the request for information was not answered within 10 working days" },
+  digabung = { id = "Digabung sebagai duplikat", en = "Merged as a duplicate" },
+  duplikat_digabung = { id = "Laporan duplikat digabung ke laporan ini", en = "A duplicate report was merged into this one" },
 }
 
 L.colours = {

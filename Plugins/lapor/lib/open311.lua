@@ -9,8 +9,8 @@ local O = {}
 
 O.MAX_ROWS = 1000        -- GeoReport v2: at most 1000 requests per answer
 O.WINDOW = 90 * 86400    -- GeoReport v2: the default (and largest) date range
-O.CLOSED = { "ditutup", "ditolak" }
-O.OPEN = { "diajukan", "diverifikasi", "didisposisikan", "ditindaklanjuti", "selesai" }
+O.CLOSED = { "ditutup", "ditolak", "digabung" }
+O.OPEN = { "diajukan", "diverifikasi", "didisposisikan", "ditindaklanjuti", "menunggu_pelapor", "selesai" }
 
 local function nonempty(v) if v ~= nil and v ~= "" then return v end end
 O.nonempty = nonempty
@@ -62,8 +62,11 @@ end
 -- the assigned agency's name. No reporter data, whatever the report's options; a media link
 -- only for reports that are not anonim (a photo host's address may name its owner).
 function O.request(r, c, due, opd_name)
-  local closed = r.status == "ditutup" or r.status == "ditolak"
+  local closed = r.status == "ditutup" or r.status == "ditolak" or r.status == "digabung"
   local notes = both(L.statuses[r.status])
+  if r.status == "digabung" and r.merged_into then
+    notes = L.statuses.digabung.id .. " #" .. r.merged_into .. " / " .. L.statuses.digabung.en .. " #" .. r.merged_into
+  end
   if r.status == "ditolak" and L.reject_reasons[r.reject_reason] then
     notes = L.statuses.ditolak.id .. ": " .. L.reject_reasons[r.reject_reason].id .. " / "
       .. L.statuses.ditolak.en .. ": " .. L.reject_reasons[r.reject_reason].en

@@ -1,5 +1,4 @@
--- All lapor tests live in one file: the test runner shares one kernel between test files but
--- creates its signed-in test accounts per file, so a second file's 'as' callers collide (see README).
+-- The first of lapor's test files (they share one kernel, database and fake clock; see README).
 
 -- Categories, filing with validation, and what the public may see.
 local WARGA = { roles = { "warga" } }
