@@ -188,9 +188,23 @@ local function history_items(r, audience)
   return klik.json.array(out)
 end
 
-local function base_view(r)
-  local clocks, light = lights(r)
-  local c = category(r.category)
+-- `list` (a table, fresh per request) marks a view inside a list: the light comes from the
+-- stored `colour` (lib/lights.lua keeps it current) instead of reading every clock, and
+-- categories are looked up once per request. Single-report views read the clocks.
+local function base_view(r, list)
+  local clocks, light
+  if list and r.colour ~= nil then
+    light = r.colour ~= "" and r.colour or "green"
+  else
+    clocks, light = lights(r)
+  end
+  local c
+  if list then
+    c = list[r.category]
+    if c == nil then c = category(r.category) or false; list[r.category] = c end
+  else
+    c = category(r.category)
+  end
   return {
     id = r.id, kind = r.kind, kind_label = L.kinds[r.kind], category = r.category,
     category_name = c and { id = c.name_id, en = c.name_en } or nil,
@@ -206,21 +220,21 @@ local function base_view(r)
   }
 end
 
-local function public_view(r, with_history)
-  local v = base_view(r)
+local function public_view(r, with_history, list)
+  local v = base_view(r, list)
   if with_history then v.history = history_items(r, "public") end
   return v
 end
 
-local function reporter_view(r, with_history)
-  local v = base_view(r)
+local function reporter_view(r, with_history, list)
+  local v = base_view(r, list)
   v.anonim, v.rahasia, v.attributes = r.anonim, r.rahasia, r.attributes
   if with_history then v.history = history_items(r, "reporter") end
   return v
 end
 
-local function staff_view(r, with_history)
-  local v = base_view(r)
+local function staff_view(r, with_history, list)
+  local v = base_view(r, list)
   v.anonim, v.rahasia, v.attributes, v.source = r.anonim, r.rahasia, r.attributes, r.source
   if r.anonim then
     v.reporter = nil
@@ -402,7 +416,8 @@ function M.my_reports(req)
   local page = klik.db.find("reports", { where = { reporter_id = req.user.id }, order = "-created_at",
     limit = klik.settings.get("page_size"), after = req.query.after })
   local out = {}
-  for _, r in ipairs(page.items) do out[#out + 1] = reporter_view(r, true) end
+  local list = {}
+  for _, r in ipairs(page.items) do out[#out + 1] = reporter_view(r, false, list) end
   return { json = { items = klik.json.array(out), next = page.next } }
 end
 
@@ -421,9 +436,9 @@ function M.public_reports(req)
   local ok, page = pcall(klik.db.find, "reports", { where = where, order = "-created_at",
     limit = klik.settings.get("page_size"), after = req.query.after })
   if not ok then return err(400, "bad_cursor", "Parameter halaman tidak sah", "Invalid page cursor") end
-  local out = {}
+  local out, list = {}, {}
   for _, r in ipairs(page.items) do
-    if r.is_public and not r.rahasia then out[#out + 1] = public_view(r, false) end
+    if r.is_public and not r.rahasia then out[#out + 1] = public_view(r, false, list) end
   end
   return { json = { items = klik.json.array(out), next = page.next } }
 end
@@ -454,7 +469,8 @@ function M.staff_reports(req)
     after = req.query.after })
   if not ok then return err(400, "bad_cursor", "Parameter halaman tidak sah", "Invalid page cursor") end
   local out = {}
-  for _, r in ipairs(page.items) do out[#out + 1] = staff_view(r, false) end
+  local list = {}
+  for _, r in ipairs(page.items) do out[#out + 1] = staff_view(r, false, list) end
   return { json = { items = klik.json.array(out), next = page.next } }
 end
 

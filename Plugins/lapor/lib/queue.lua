@@ -61,13 +61,13 @@ function Q.handler(H)
       return w
     end
 
-    local items, next_cursor = {}, nil
+    local items, next_cursor, list = {}, nil, {}
     for i = start, #colours do
       local ok, page = pcall(klik.db.find, "reports", { where = where(colours[i]), order = "created_at",
         limit = limit - #items, after = i == start and inner or nil })
       if not ok then return bad("after", "kursor halaman tidak sah", "invalid page cursor") end
       for _, r in ipairs(page.items) do
-        local v = H.staff_view(r, false)
+        local v = H.staff_view(r, false, list)
         v.queue_clock = K.view(r, L.colours)
         items[#items + 1] = v
       end

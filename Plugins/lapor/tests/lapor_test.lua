@@ -194,6 +194,12 @@ describe("lapor workflow", function()
     timers.tick(); timers.tick()
     expect(get("/public/reports/" .. id).json.report.clocks.tindak_lanjut.colour).to_be("yellow")
     expect(get("/queue", { as = PUPR }).json.items[1].queue_clock.colour).to_be("yellow")
+    -- lists show the stored light (no clock reads per row), the same as the report's own view
+    local listed
+    for _, x in ipairs(get("/public/reports").json.items) do if x.id == id then listed = x end end
+    expect(listed.lampu).to_be("yellow")
+    expect(listed.lampu).to_be(get("/public/reports/" .. id).json.report.lampu)
+    expect(listed.clocks).to_be_nil()
     clock.advance(3 * DAY)                      -- Monday 12 January 09:00: the weekend did not count
     timers.tick(); timers.tick()
     local pub = get("/public/reports/" .. id).json.report
