@@ -117,13 +117,17 @@ struct QueryBuilder {
             conditions.append(descending ? "(\(column) IS NULL AND id < ?)" : "((\(column) IS NULL AND id > ?) OR \(column) IS NOT NULL)")
             values.append(.integer(lastId))
         } else {
+            // A row value, so SQLite seeks the index (which ends in the rowid `id`) to the cursor
+            // instead of scanning from the first row: deep pages cost what the first page costs.
             let v = try sqlValue(LuaJSON.lua(last), field: orderField)
             if descending {
-                conditions.append("(\(column) < ? OR (\(column) = ? AND id < ?) OR \(column) IS NULL)")
+                // NULLs sort last descending; the timestamps are never NULL.
+                let nullable = orderField != "created_at" && orderField != "updated_at"
+                conditions.append(nullable ? "((\(column), id) < (?, ?) OR \(column) IS NULL)" : "(\(column), id) < (?, ?)")
             } else {
-                conditions.append("(\(column) > ? OR (\(column) = ? AND id > ?))")
+                conditions.append("(\(column), id) > (?, ?)")
             }
-            values.append(contentsOf: [v, v, .integer(lastId)])
+            values.append(contentsOf: [v, .integer(lastId)])
         }
     }
 

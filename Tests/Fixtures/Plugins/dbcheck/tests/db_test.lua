@@ -63,7 +63,7 @@ describe("klik.db", function()
   end)
 
   it("pages with cursors in both directions without gaps or repeats", function()
-    for _, order in ipairs({ "priority", "-priority", "title", "-id" }) do
+    for _, order in ipairs({ "priority", "-priority", "title", "-id", "created_at", "-created_at" }) do
       local seen, after, n = {}, nil, 0
       repeat
         local page = klik.db.find("reports", { order = order, limit = 7, after = after })
