@@ -85,6 +85,11 @@ function get(path, opts) return request("GET", path, opts) end
 function post(path, opts) return request("POST", path, opts) end
 function put(path, opts) return request("PUT", path, opts) end
 function delete(path, opts) return request("DELETE", path, opts) end
+--- Test images with metadata to strip: test_image("jpeg" | "png" | "webp") (GPS in Exif, XMP,
+--- comments/text chunks), test_image("html") (HTML to send as a ".jpg").
+function test_image(kind) return host.image(kind) end
+--- What an image holds: {type, parts = {"APP0", "DQT", ...}, exif, gps, xmp, text, size, webp_flags}.
+function inspect_image(bytes) return host.inspect(bytes) end
 clock = { advance = host.advance, now = host.now, set = host.set }
 --- Runs the SLA engine and due scheduled jobs once, as the kernel's timer thread does every second.
 timers = { tick = host.tick }
