@@ -1,6 +1,7 @@
 -- klik lapor: citizens' reports, verification, routing to agencies (OPD), follow-up, SLA clocks.
 -- Workflow, privacy rules and clocks are described in README.md.
 local L = require("lib.labels")
+local P = require("lib.photos")
 local err = L.err
 
 local M = {}
@@ -203,14 +204,14 @@ end
 
 local function public_view(r, with_history)
   local v = base_view(r)
-  if with_history then v.history = history_items(r, "public") end
+  if with_history then v.history, v.photos = history_items(r, "public"), P.list(r, "public") end
   return v
 end
 
 local function reporter_view(r, with_history)
   local v = base_view(r)
   v.anonim, v.rahasia = r.anonim, r.rahasia
-  if with_history then v.history = history_items(r, "reporter") end
+  if with_history then v.history, v.photos = history_items(r, "reporter"), P.list(r, "me") end
   return v
 end
 
@@ -223,7 +224,7 @@ local function staff_view(r, with_history)
   else
     v.reporter = { id = r.reporter_id, name = r.reporter_name }
   end
-  if with_history then v.history = history_items(r, "staff") end
+  if with_history then v.history, v.photos = history_items(r, "staff"), P.list(r, "staff") end
   return v
 end
 
@@ -368,10 +369,13 @@ local function validate_report(b)
 end
 
 function M.file_report(req)
-  local b = body_of(req)
+  local b = P.body(req) -- JSON, or multipart fields with photos
   local problems, c, description = validate_report(b)
+  P.check(req, problems)
   if #problems > 0 then return invalid(problems) end
-  return klik.db.transaction(function()
+  local stored, refused = P.store_all(req)
+  if not stored then return refused end
+  return P.guard(stored, klik.db.transaction, function()
     local r = klik.db.insert("reports", {
       kind = b.kind, category = c.code, description = description,
       latitude = b.latitude, longitude = b.longitude, address = trim(b.address), kecamatan = trim(b.kecamatan),
@@ -379,6 +383,7 @@ function M.file_report(req)
       reporter_id = req.user.id, reporter_name = req.user.name, status = "diajukan", cycle = 1, seq = 1,
     })
     klik.sla.start("verifikasi", verify_subject(r), { opd = klik.settings.get("triage_opd"), category = c.code })
+    P.link(r, stored, "laporan")
     record(r, "diajukan", nil, "diajukan", actor_of(req, "pelapor"))
     tell_reporter(r, status_message(r,
       "Laporan Anda diterima dan akan diverifikasi dalam 3 hari kerja.",
@@ -564,7 +569,11 @@ function M.followup_report(req)
     return err(400, "invalid", "Teks tindak lanjut wajib, paling sedikit 10 karakter",
       "follow-up text is required, at least 10 characters")
   end
-  return klik.db.transaction(function()
+  local problems = P.check(req, {})
+  if #problems > 0 then return invalid(problems) end
+  local stored, refused = P.store_all(req) -- evidence photos
+  if not stored then return refused end
+  return P.guard(stored, klik.db.transaction, function()
     local r = report_of(req)
     if not r or not staff_may_see(req.user, r) then return L.not_found() end
     if not officer_of(req, r) then
@@ -584,6 +593,7 @@ function M.followup_report(req)
       if not klik.sla.status(subject, "konfirmasi") then klik.sla.start("konfirmasi", subject) end
     end
     r = klik.db.update("reports", r.id, changes)
+    P.link(r, stored, "tindak_lanjut")
     record(r, "ditindaklanjuti", from, "ditindaklanjuti", actor_of(req, "petugas", r.opd), { note = text })
     tell_reporter(r, status_message(r, r.opd .. ": " .. short(text) ..
         " Konfirmasi atau buka kembali dalam 10 hari kerja.",
@@ -812,5 +822,8 @@ function M.open311_requests(req)
   until not after or #out >= 1000
   return { json = klik.json.array(out) }
 end
+
+-- Photo routes (lib/photos.lua): each audience reads photos of the reports it may see.
+P.install(M, { report_of = report_of, staff_may_see = staff_may_see })
 
 return M
