@@ -30,9 +30,11 @@ let package = Package(
         .target(name: "KlikNotify", dependencies: ["CCurl", "CSodium", "KlikCore", "KlikStorage", "KlikHTTP", "KlikAuth"]),
         // SLA: working-day calendars, clocks, the timer engine and scheduled jobs.
         .target(name: "KlikSLA", dependencies: ["KlikCore", "KlikStorage"]),
-        .target(name: "KlikPluginHost", dependencies: ["KlikCore", "KlikLua", "KlikStorage", "KlikHTTP", "KlikAuth", "KlikNotify", "KlikSLA"]),
-        .target(name: "KlikKernel", dependencies: ["KlikCore", "KlikStorage", "KlikHTTP", "KlikAuth", "KlikPluginHost", "KlikNotify", "KlikSLA", "CSodium"]),
-        .target(name: "KlikTesting", dependencies: ["KlikKernel", "KlikAuth", "KlikCore", "KlikLua", "KlikPluginHost", "KlikHTTP", "KlikNotify", "KlikSLA"]),
+        // Files: images sniffed from their bytes, metadata stripped, stored durably per plugin.
+        .target(name: "KlikFiles", dependencies: ["CSodium", "KlikCore", "KlikStorage"]),
+        .target(name: "KlikPluginHost", dependencies: ["KlikCore", "KlikLua", "KlikStorage", "KlikHTTP", "KlikAuth", "KlikNotify", "KlikSLA", "KlikFiles"]),
+        .target(name: "KlikKernel", dependencies: ["KlikCore", "KlikStorage", "KlikHTTP", "KlikAuth", "KlikPluginHost", "KlikNotify", "KlikSLA", "KlikFiles", "CSodium"]),
+        .target(name: "KlikTesting", dependencies: ["KlikKernel", "KlikAuth", "KlikCore", "KlikLua", "KlikPluginHost", "KlikHTTP", "KlikNotify", "KlikSLA", "KlikFiles"]),
         .executableTarget(name: "klik", dependencies: ["KlikKernel", "KlikPluginHost", "KlikTesting", "KlikLua"]),
         // bench/sla.sh: the SLA engine against a million open clocks (not a test; run in release).
         .executableTarget(name: "klik-sla-bench", dependencies: ["KlikKernel", "KlikSLA", "KlikStorage", "KlikCore"]),
@@ -45,6 +47,6 @@ let package = Package(
         .testTarget(name: "KlikAuthTests", dependencies: ["KlikAuth", "KlikTesting"]),
         .testTarget(name: "KlikNotifyTests", dependencies: ["KlikNotify"]),
         .testTarget(name: "KlikSLATests", dependencies: ["KlikSLA", "KlikStorage", "KlikTesting"]),
-        .testTarget(name: "KlikIntegrationTests", dependencies: ["KlikKernel", "KlikTesting", "KlikNotify"]),
+        .testTarget(name: "KlikIntegrationTests", dependencies: ["KlikKernel", "KlikTesting", "KlikNotify", "KlikFiles", "KlikHTTP"]),
     ]
 )

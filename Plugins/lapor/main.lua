@@ -3,6 +3,7 @@
 local L = require("lib.labels")
 local Attr = require("lib.attributes")
 local Ops = require("lib.ops")
+local P = require("lib.photos")
 local err = L.err
 
 local M = {}
@@ -222,14 +223,14 @@ end
 
 local function public_view(r, with_history, list)
   local v = base_view(r, list)
-  if with_history then v.history = history_items(r, "public") end
+  if with_history then v.history, v.photos = history_items(r, "public"), P.list(r, "public") end
   return v
 end
 
 local function reporter_view(r, with_history, list)
   local v = base_view(r, list)
   v.anonim, v.rahasia, v.attributes = r.anonim, r.rahasia, r.attributes
-  if with_history then v.history = history_items(r, "reporter") end
+  if with_history then v.history, v.photos = history_items(r, "reporter"), P.list(r, "me") end
   return v
 end
 
@@ -242,7 +243,7 @@ local function staff_view(r, with_history, list)
   else
     v.reporter = { id = r.reporter_id, name = r.reporter_name }
   end
-  if with_history then v.history = history_items(r, "staff") end
+  if with_history then v.history, v.photos = history_items(r, "staff"), P.list(r, "staff") end
   return v
 end
 
@@ -398,16 +399,20 @@ local function create_report(fields, actor)
 end
 
 function M.file_report(req)
-  local b = body_of(req)
+  local b = P.body(req) -- JSON, or multipart fields with photos
   local problems, c, description, answers = validate_report(b)
+  P.check(req, problems)
   if #problems > 0 then return invalid(problems) end
-  return klik.db.transaction(function()
+  local stored, refused = P.store_all(req)
+  if not stored then return refused end
+  return P.guard(stored, klik.db.transaction, function()
     local r = create_report({
       kind = b.kind, category = c.code, description = description,
       latitude = b.latitude, longitude = b.longitude, address = trim(b.address), kecamatan = trim(b.kecamatan),
       desa = trim(b.desa), anonim = b.anonim == true, rahasia = b.rahasia == true,
       reporter_id = req.user.id, reporter_name = req.user.name, attributes = answers, source = "app",
     }, actor_of(req, "pelapor"))
+    P.link(r, stored, "laporan")
     return { status = 201, json = { report = reporter_view(r, true) } }
   end)
 end
@@ -591,7 +596,11 @@ function M.followup_report(req)
     return err(400, "invalid", "Teks tindak lanjut wajib, paling sedikit 10 karakter",
       "follow-up text is required, at least 10 characters")
   end
-  return klik.db.transaction(function()
+  local problems = P.check(req, {})
+  if #problems > 0 then return invalid(problems) end
+  local stored, refused = P.store_all(req) -- evidence photos
+  if not stored then return refused end
+  return P.guard(stored, klik.db.transaction, function()
     local r = report_of(req)
     if not r or not staff_may_see(req.user, r) then return L.not_found() end
     if not officer_of(req, r) then
@@ -611,6 +620,7 @@ function M.followup_report(req)
       if not klik.sla.status(subject, "konfirmasi") then klik.sla.start("konfirmasi", subject) end
     end
     r = klik.db.update("reports", r.id, changes)
+    P.link(r, stored, "tindak_lanjut")
     record(r, "ditindaklanjuti", from, "ditindaklanjuti", actor_of(req, "petugas", r.opd), { note = text })
     tell_reporter(r, status_message(r, r.opd .. ": " .. short(text) ..
         " Konfirmasi atau buka kembali dalam 10 hari kerja.",
@@ -747,5 +757,8 @@ Ops.install(M, {
   verify_subject = verify_subject, cycle_subject = cycle_subject, resolution_policy = resolution_policy,
   complete_if_running = complete_if_running, cancel_if_running = cancel_if_running,
 })
+
+-- Photo routes (lib/photos.lua): each audience reads photos of the reports it may see.
+P.install(M, { report_of = report_of, staff_may_see = staff_may_see })
 
 return M

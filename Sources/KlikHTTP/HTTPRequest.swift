@@ -16,6 +16,8 @@ public struct HTTPRequest: Sendable {
     /// Who is calling, set by the kernel's authentication step before any handler runs (a
     /// `KlikAuth.Caller`; KlikHTTP does not interpret it). nil for anonymous requests.
     public var caller: (any Sendable)?
+    /// Bounds for `multipartForm()`; the server sets its configured limits.
+    public var multipartLimits = MultipartLimits()
 
     public init(method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:],
                 body: [UInt8] = [], requestId: String = "test", clientAddress: String = "127.0.0.1") {

@@ -9,6 +9,8 @@ public struct HTTPResponse: Sendable {
     public private(set) var deferredWork: (@Sendable () -> HTTPResponse)?
     /// A body produced over time (Server-Sent Events); see `stream(_:headers:)`.
     public private(set) var stream: HTTPStream?
+    /// A body sent from an open file (stored photos); see `file(_:status:headers:)`.
+    public private(set) var file: FileBody?
 
     public init(status: Int = 200, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -31,6 +33,18 @@ public struct HTTPResponse: Sendable {
         var response = HTTPResponse(status: status, headers: headers)
         response.stream = stream
         return response
+    }
+
+    /// A response whose body is the whole of `file`, sent without copying it into memory.
+    public static func file(_ file: FileBody, status: Int = 200, headers: [(String, String)]) -> HTTPResponse {
+        var response = HTTPResponse(status: status, headers: headers)
+        response.file = file
+        return response
+    }
+
+    /// The same response without its file body (e.g. 304 Not Modified); the file is closed.
+    public func droppingFile(status: Int) -> HTTPResponse {
+        HTTPResponse(status: status, headers: headers, body: [])
     }
 
     public static func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How the HTTP server listens and what it tolerates. Defaults suit one kabupaten on one machine.
 public struct HTTPServerOptions: Sendable {
     /// Address to listen on; `127.0.0.1` unless told otherwise (put a TLS proxy in front).
@@ -6,8 +8,10 @@ public struct HTTPServerOptions: Sendable {
     public var port = 8080
     /// Worker threads of libmicrohttpd's epoll pool; defaults to the number of cores.
     public var threads = max(1, System.coreCount)
-    /// Largest request body accepted; larger → 413.
+    /// Largest request body accepted (JSON, forms, text); larger → 413.
     public var maxBodyBytes = 1 << 20
+    /// `multipart/form-data` bodies (photo uploads) have their own, larger limits.
+    public var multipart = MultipartLimits()
     /// Memory per connection for the request line and headers; larger headers → 431.
     public var maxHeaderBytes = 32 << 10
     /// Open connections in total, and per client address.
@@ -26,6 +30,14 @@ public struct HTTPServerOptions: Sendable {
     public var deferredQueueLimit = 64
 
     public init() {}
+
+    /// The body limit for a request with this `Content-Type` header: only multipart/form-data
+    /// gets the large one.
+    public func bodyLimit(contentType: String?) -> Int {
+        guard let contentType else { return maxBodyBytes }
+        let type = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        return type == "multipart/form-data" ? multipart.bodyBytes : maxBodyBytes
+    }
 }
 
 public enum System {

@@ -7,6 +7,8 @@ final class RequestState: @unchecked Sendable {
     let started = Monotonic.nanoseconds()
     var body: [UInt8] = []
     var bodyTooLarge = false
+    /// The body limit for this request's content type (multipart uploads get a larger one).
+    var bodyLimit = 0
     /// Set while a deferred response is being computed; the connection is suspended meanwhile.
     var deferred: (method: String, path: String, route: String, requestId: String)?
     private let lock = NSLock()
@@ -26,11 +28,17 @@ let accessHandlerCallback: MHD_AccessHandlerCallback = { cls, connection, url, m
         let state = RequestState()
         reqCls.pointee = Unmanaged.passRetained(state).toOpaque()
         server.metrics.requestStarted()
+        let type = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Type").map { String(cString: $0) }
+        state.bodyLimit = server.options.bodyLimit(contentType: type)
         if let length = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
-           let declared = Int(String(cString: length)), declared > server.options.maxBodyBytes {
-            // Refuse before reading the body; the connection closes after this response.
-            state.bodyTooLarge = true
-            return server.finish(connection: connection, url: url, method: method, state: state)
+           let declared = Int(String(cString: length)) {
+            if declared > state.bodyLimit {
+                // Refuse before reading the body; the connection closes after this response.
+                state.bodyTooLarge = true
+                return server.finish(connection: connection, url: url, method: method, state: state)
+            }
+            // One allocation for a large upload instead of repeated doubling copies.
+            if declared > 64 << 10 { state.body.reserveCapacity(declared) }
         }
         return kmhd_yes()
     }
@@ -38,7 +46,7 @@ let accessHandlerCallback: MHD_AccessHandlerCallback = { cls, connection, url, m
     if uploadDataSize.pointee > 0 {
         let size = uploadDataSize.pointee
         if !state.bodyTooLarge {
-            if state.body.count + size > server.options.maxBodyBytes {
+            if state.body.count + size > state.bodyLimit {
                 state.bodyTooLarge = true
                 state.body = []
             } else if let uploadData {
@@ -116,7 +124,7 @@ extension HTTPServer {
         var route = "-"
         if state.bodyTooLarge {
             response = .error(KlikError(status: 413, code: "payload_too_large",
-                message: "Badan permintaan melebihi \(options.maxBodyBytes) bita / request body exceeds \(options.maxBodyBytes) bytes"))
+                message: "Badan permintaan melebihi \(state.bodyLimit) bita / request body exceeds \(state.bodyLimit) bytes"))
         } else if path == nil || headers.invalid {
             response = .error(KlikError.badRequest("Alamat atau header bukan UTF-8 yang sah / path or header is not valid UTF-8", code: "invalid_path"), requestId: requestId)
         } else if hasDotSegment(path!) {
@@ -126,8 +134,9 @@ extension HTTPServer {
             if query.invalid {
                 response = .error(KlikError.badRequest("Parameter query bukan UTF-8 yang sah / query parameter is not valid UTF-8", code: "invalid_query"), requestId: requestId)
             } else {
-                let request = HTTPRequest(method: methodName, path: path!, query: query.values, headers: headers.values,
+                var request = HTTPRequest(method: methodName, path: path!, query: query.values, headers: headers.values,
                                           body: state.body, requestId: requestId, clientAddress: client)
+                request.multipartLimits = options.multipart
                 (response, route) = responder.respond(to: request)
             }
         }
@@ -166,6 +175,10 @@ extension HTTPServer {
             mhdResponse = MHD_create_response_from_callback(UInt64.max, 4096, streamReaderCallback,
                                                             Unmanaged.passRetained(stream).toOpaque(), streamFreeCallback)
             if mhdResponse == nil { openStreams.remove(stream) }
+        } else if let file = response.file {
+            let fd = file.take()
+            mhdResponse = fd < 0 ? nil : MHD_create_response_from_fd64(UInt64(file.size), fd)
+            if mhdResponse == nil, fd >= 0 { close(fd) }
         } else {
             mhdResponse = response.body.withUnsafeBytes { buf in
                 MHD_create_response_from_buffer(buf.count, UnsafeMutableRawPointer(mutating: buf.baseAddress), .RESPMEM_MUST_COPY)
@@ -181,7 +194,7 @@ extension HTTPServer {
         if logger.minimumLevel <= .info {
             logger.info("http", [("method", .string(method)), ("path", .string(path)), ("route", .string(route)),
                                  ("status", .int(response.status)), ("ms", .double(seconds * 1000)),
-                                 ("bytes", .int(response.body.count)), ("request_id", .string(requestId))])
+                                 ("bytes", .int(response.file?.size ?? response.body.count)), ("request_id", .string(requestId))])
         }
         return result
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KlikAuth
 import KlikCore
+import KlikFiles
 import KlikHTTP
 import KlikNotify
 import KlikPluginHost
@@ -21,6 +22,8 @@ public final class Kernel: @unchecked Sendable {
     public let notifier: Notifier
     /// SLA clocks, their timer engine and scheduled jobs; `timers.tick()` runs them once.
     public let timers: TimerService
+    /// Plugins' stored files (`<data>/files`), behind `klik.files`.
+    public let files: FileStore
     private var server: HTTPServer?
     private var watcher: PluginWatcher?
     /// Extra native routes (test support and embedding); registered after the kernel's own.
@@ -54,6 +57,9 @@ public final class Kernel: @unchecked Sendable {
         timers.engine.add(sink: handlers)
         timers.engine.add(sink: SLANotificationSink(notifier: notifier, logger: logger))
         timers.schedule.set(runner: handlers)
+        files = FileStore(root: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("files"),
+                          database: database, clock: clock, logger: logger)
+        plugins.files = files
     }
 
     /// The port actually listened on (useful with port 0).
@@ -63,6 +69,7 @@ public final class Kernel: @unchecked Sendable {
         var routes = Router.Builder()
         KernelRoutes.register(on: &routes, kernel: self)
         extraRoutes(&routes)
+        files.sweep()
         plugins.loadAll()
         let dispatcher = PluginDispatcher(registry: plugins)
         let responder = KernelResponder(router: routes.build(), authenticator: auth.authenticator,

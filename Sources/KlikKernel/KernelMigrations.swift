@@ -1,4 +1,5 @@
 import KlikAuth
+import KlikFiles
 import KlikNotify
 import KlikSLA
 import KlikStorage
@@ -38,6 +39,7 @@ public enum KernelMigrations {
         Migration("0031-sla-holidays-2026", HolidaySeed2026.sql),
         Migration("0032-sla-clocks", SLASchema.clocks),
         Migration("0033-schedule-jobs", SLASchema.schedule),
+        Migration("0040-files", FileSchema.files),
     ]
 
     static var migrator: Migrator { Migrator(scope: "kernel", migrations: all) }

@@ -88,6 +88,11 @@ function delete(path, opts) return request("DELETE", path, opts) end
 --- A kernel API key for an integration, e.g. api_key{scopes = {"open311:write"}}: send it as an
 --- `api_key` query/form field or an X-API-Key header. One key per name and scope list.
 function api_key(spec) return host.api_key(spec or {}) end
+--- Test images with metadata to strip: test_image("jpeg" | "png" | "webp") (GPS in Exif, XMP,
+--- comments/text chunks), test_image("html") (HTML to send as a ".jpg").
+function test_image(kind) return host.image(kind) end
+--- What an image holds: {type, parts = {"APP0", "DQT", ...}, exif, gps, xmp, text, size, webp_flags}.
+function inspect_image(bytes) return host.inspect(bytes) end
 clock = { advance = host.advance, now = host.now, set = host.set }
 --- Runs the SLA engine and due scheduled jobs once, as the kernel's timer thread does every second.
 timers = { tick = host.tick }

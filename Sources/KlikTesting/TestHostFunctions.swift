@@ -27,6 +27,10 @@ enum TestHostFunctions {
                 if let json = opts["json"] {
                     body = JSONWriter.bytes(LuaJSON.json(json))
                     headers["Content-Type"] = headers["Content-Type"] ?? "application/json"
+                } else if let multipart = opts["multipart"] {
+                    let form = try multipartBody(multipart)
+                    body = form.bytes
+                    headers["Content-Type"] = form.contentType
                 } else if let raw = opts["body"] {
                     if case .bytes(let b) = raw { body = b } else { body = Array(text(raw).utf8) }
                 }
@@ -40,6 +44,7 @@ enum TestHostFunctions {
                     "status": .integer(Int64(response.status)),
                     "headers": .table(response.headers.mapValues { .string($0) }),
                     "text": .string(response.text),
+                    "body": String(validating: response.body, as: UTF8.self).map { .string($0) } ?? .bytes(response.body),
                 ]
                 if response.header("content-type")?.hasPrefix("application/json") == true, let parsed = try? JSONParser.parse(response.body) {
                     result["json"] = LuaJSON.lua(parsed)
@@ -80,11 +85,58 @@ enum TestHostFunctions {
                 }
                 return [.string(try callers.apiKey(name: name, scopes: scopes))]
             },
+            "image": { args in
+                switch args.first?.stringValue {
+                case "jpeg": return [.bytes(TestImages.jpegWithGPS())]
+                case "png": return [.bytes(TestImages.pngWithMetadata())]
+                case "webp": return [.bytes(TestImages.webpWithExif())]
+                case "html": return [.string(String(decoding: TestImages.htmlPretendingJPEG, as: UTF8.self))]
+                default: throw LuaHostError("test_image(kind): kind is \"jpeg\", \"png\", \"webp\" or \"html\"")
+                }
+            },
+            "inspect": { args in
+                let bytes: [UInt8]
+                switch args.first {
+                case .bytes(let b): bytes = b
+                case .string(let s): bytes = Array(s.utf8)
+                default: throw LuaHostError("inspect_image(bytes) expects a string")
+                }
+                let p = ImageProbe(bytes)
+                var t: [String: LuaValue] = ["type": .string(p.type), "exif": .bool(p.hasExif), "gps": .bool(p.hasGPS), "xmp": .bool(p.hasXMP),
+                                             "text": .bool(p.hasText), "size": .integer(Int64(bytes.count)),
+                                             "parts": p.parts.isEmpty ? .array([]) : .array(p.parts.map { .string($0) })]
+                if let flags = p.webpFlags { t["webp_flags"] = .integer(Int64(flags)) }
+                return [.table(t)]
+            },
             "logs": { _ in
                 let lines = logs.lines.filter { $0.contains("\"plugin\":\"\(id)\"") }
                 return [lines.isEmpty ? .table([:]) : .array(lines.suffix(200).map { .string($0) })]
             },
         ]
+    }
+
+    /// `{fields = {name = value}, files = {{field =, filename =, content_type =, data =}}}`.
+    static func multipartBody(_ v: LuaValue) throws -> MultipartBody {
+        var form = MultipartBody()
+        for (k, value) in (v["fields"]?.tableEntries ?? [:]).sorted(by: { $0.key < $1.key }) { form.fields.append((k, text(value))) }
+        let files: [LuaValue]
+        switch v["files"] {
+        case .array(let list)?: files = list
+        case nil, .nil_?: files = []
+        case .table(let t)? where t.isEmpty: files = []
+        default: throw LuaHostError("multipart.files must be a list of {field, filename, content_type, data}")
+        }
+        for f in files {
+            let data: [UInt8]
+            switch f["data"] {
+            case .bytes(let b)?: data = b
+            case .string(let s)?: data = Array(s.utf8)
+            default: throw LuaHostError("multipart file data must be a string")
+            }
+            form.files.append(.init(field: f["field"]?.stringValue ?? "file", filename: f["filename"]?.stringValue ?? "file",
+                                    contentType: f["content_type"]?.stringValue ?? "application/octet-stream", data: data))
+        }
+        return form
     }
 
     static func text(_ v: LuaValue) -> String {

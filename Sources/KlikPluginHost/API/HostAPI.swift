@@ -1,6 +1,7 @@
 import Foundation
 import KlikAuth
 import KlikCore
+import KlikHTTP
 import KlikLua
 import KlikNotify
 import KlikStorage
@@ -12,10 +13,16 @@ final class CallContext: @unchecked Sendable {
     var requestId = "-"
     /// Notifications accepted inside the open transaction; published when it commits.
     var pendingNotifications: [AcceptedNotification] = []
+    /// Work to do once the open transaction committed (removing files no longer referenced).
+    var afterCommit: [() -> Void] = []
+    /// The current request's uploaded files; `req.files[i].handle` names them ("upload-<i>").
+    var uploads: [MultipartFile] = []
 
     /// Rolls back a transaction the plugin left open (an error or budget stop mid-transaction).
     func finish() -> Bool {
         pendingNotifications = []
+        afterCommit = []
+        uploads = []
         guard let tx = transaction else { return false }
         tx.rollback()
         transaction = nil
@@ -46,6 +53,9 @@ struct HostAPI {
         }
         if manifest.permissions.contains(.notify), let notifier = runtime.notifier {
             try sandbox.installHostTable("__klik_host.notify", functions: NotifyAPI.functions(notifier: notifier, plugin: manifest.id, context: context))
+        }
+        if manifest.permissions.contains(.files), let files = runtime.files {
+            try sandbox.installHostTable("__klik_host.files", functions: FilesHostAPI(runtime: runtime, context: context, store: files).functions())
         }
         if manifest.permissions.contains(.usersRead), let directory = runtime.directory {
             try sandbox.installHostTable("__klik_host.users", functions: UserLookup.functions(users: directory.users, agencies: directory.agencies))
@@ -158,13 +168,16 @@ struct HostAPI {
                 return []
             },
             "_commit": { _ in
-                defer { context.transaction = nil; context.pendingNotifications = [] }
+                let after = context.afterCommit
+                defer { context.transaction = nil; context.pendingNotifications = []; context.afterCommit = [] }
                 try context.transaction?.commit()
                 for accepted in context.pendingNotifications { notifier?.published(accepted) }
+                for work in after { work() }
                 return []
             },
             "_rollback": { _ in
                 context.pendingNotifications = []
+                context.afterCommit = []
                 context.transaction?.rollback()
                 context.transaction = nil
                 return []

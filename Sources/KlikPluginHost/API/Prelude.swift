@@ -62,6 +62,11 @@ if host.users then
   api.opd = readonly("klik.opd", { list = host.users.opd_list })
 end
 
+if host.files then
+  local f = host.files
+  api.files = readonly("klik.files", { store = f.store, info = f.info, delete = f.delete, usage = f.usage })
+end
+
 if host.sla then
   local s = host.sla
   api.sla = readonly("klik.sla", {

@@ -25,7 +25,9 @@ enum ManifestDecoder {
             depends: depends,
             events: EventsSpec(emits: strings(json["events"]?["emits"]), subscribes: strings(json["events"]?["subscribes"])),
             limits: LimitsSpec(cpuMilliseconds: limits?["cpu_ms"]?.int64Value.map { Int($0) },
-                               memoryMegabytes: limits?["memory_mb"]?.int64Value.map { Int($0) }),
+                               memoryMegabytes: limits?["memory_mb"]?.int64Value.map { Int($0) },
+                               fileMegabytes: limits?["file_mb"]?.int64Value.map { Int($0) },
+                               filesQuotaMegabytes: limits?["files_quota_mb"]?.int64Value.map { Int($0) }),
             sla: slaPolicies(json["sla"]),
             raw: json)
     }

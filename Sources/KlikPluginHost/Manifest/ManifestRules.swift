@@ -30,6 +30,9 @@ enum ManifestRules {
         if let mem = m["limits"]?["memory_mb"]?.int64Value, mem > KernelLimits.maxMemoryMegabytes {
             fail("$.limits.memory_mb", "must be at most \(KernelLimits.maxMemoryMegabytes) (kernel maximum)")
         }
+        if let file = m["limits"]?["file_mb"]?.int64Value, file > KernelLimits.maxFileMegabytes {
+            fail("$.limits.file_mb", "must be at most \(KernelLimits.maxFileMegabytes) (kernel maximum)")
+        }
         if let settings = m["settings"] { out += SettingsSchema.check(settings) }
         for (name, policy) in (m["sla"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             let p = JSONPath.key("$.sla", name)

@@ -109,7 +109,9 @@ public enum ManifestSchema {
       "additionalProperties": false,
       "properties": {
         "cpu_ms": { "description": "CPU time per call in milliseconds, 1-1000.", "type": "integer", "minimum": 1, "maximum": 1000 },
-        "memory_mb": { "description": "Lua memory per state in megabytes, 1-256.", "type": "integer", "minimum": 1, "maximum": 256 }
+        "memory_mb": { "description": "Lua memory per state in megabytes, 1-256.", "type": "integer", "minimum": 1, "maximum": 256 },
+        "file_mb": { "description": "Largest file klik.files.store accepts, in megabytes, 1-25; default 10. Needs the permission files.", "type": "integer", "minimum": 1, "maximum": 25 },
+        "files_quota_mb": { "description": "All files of the plugin together, in megabytes, 1-1048576; default 10240 (10 GiB). Needs the permission files.", "type": "integer", "minimum": 1, "maximum": 1048576 }
       }
     },
     "sla": {

@@ -132,6 +132,11 @@ public enum KernelLimits {
     public static let maxCPUMilliseconds = 1000
     /// Maximum Lua memory per state, in megabytes.
     public static let maxMemoryMegabytes = 256
+    /// Largest file a plugin may accept with `klik.files.store`, and the default, in megabytes.
+    public static let maxFileMegabytes = 25
+    public static let defaultFileMegabytes = 10
+    /// Default quota of a plugin's stored files, in megabytes.
+    public static let defaultFilesQuotaMegabytes = 10240
 }
 
 /// Budgets the plugin asks for. JSON `{"cpu_ms": 100, "memory_mb": 32}`; nil means the kernel default.
@@ -140,10 +145,16 @@ public struct LimitsSpec: Sendable, Equatable {
     public var cpuMilliseconds: Int?
     /// `memory_mb`: integer 1...`KernelLimits.maxMemoryMegabytes`, optional.
     public var memoryMegabytes: Int?
+    /// `file_mb`: integer 1...`KernelLimits.maxFileMegabytes`, optional (default 10): the largest upload `klik.files.store` accepts.
+    public var fileMegabytes: Int?
+    /// `files_quota_mb`: integer, optional (default 10240): all the plugin's stored files together.
+    public var filesQuotaMegabytes: Int?
 
-    public init(cpuMilliseconds: Int? = nil, memoryMegabytes: Int? = nil) {
+    public init(cpuMilliseconds: Int? = nil, memoryMegabytes: Int? = nil, fileMegabytes: Int? = nil, filesQuotaMegabytes: Int? = nil) {
         self.cpuMilliseconds = cpuMilliseconds
         self.memoryMegabytes = memoryMegabytes
+        self.fileMegabytes = fileMegabytes
+        self.filesQuotaMegabytes = filesQuotaMegabytes
     }
 }
 

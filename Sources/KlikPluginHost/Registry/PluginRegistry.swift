@@ -1,6 +1,7 @@
 import Foundation
 import KlikAuth
 import KlikCore
+import KlikFiles
 import KlikLua
 import KlikNotify
 import KlikSLA
@@ -63,6 +64,8 @@ public final class PluginRegistry: @unchecked Sendable {
     public var notifier: Notifier?
     /// SLA clocks and scheduled jobs given to plugins with the `sla`/`schedule` permissions; set by the kernel before loading.
     public var timers: TimerService?
+    /// Stored files offered to plugins with `files` (set by the kernel before loading).
+    public var files: FileStore?
 
     private let entriesLock = NSLock()
     private var entries: [String: Entry] = [:]
@@ -244,6 +247,7 @@ public final class PluginRegistry: @unchecked Sendable {
                                         audit.record(actor: "plugin:\(target)", action: action, target: target, detail: detail)
                                     }, timers: timers)
         runtime.notifier = manifest.permissions.contains(.notify) ? notifier : nil
+        runtime.files = manifest.permissions.contains(.files) ? files : nil
         runtime.onTrip = { [weak self] recent in self?.budgetTripped(manifest.id, recent: recent) }
         try runtime.prepare()
         return runtime

@@ -1,6 +1,7 @@
 import Foundation
 import KlikAuth
 import KlikCore
+import KlikFiles
 import KlikHTTP
 import KlikLua
 import KlikNotify
@@ -53,6 +54,8 @@ public final class PluginRuntime: @unchecked Sendable {
     let directory: (users: UserStore, agencies: AgencyStore)?
     /// `klik.notify` for plugins with `notify`; set by the registry right after building.
     var notifier: Notifier?
+    /// `klik.files` for plugins with `files`; set by the registry right after building.
+    var files: FileStore?
     let auditSink: @Sendable (String, String, [String: JSONValue]) -> Void
     /// SLA clocks and scheduled jobs (`klik.sla`, `klik.schedule`); nil when the kernel runs without them.
     let timers: TimerService?
@@ -153,9 +156,10 @@ public final class PluginRuntime: @unchecked Sendable {
     var memoryInUse: Int { poolLock.withLock { idle.reduce(0) { $0 + $1.sandbox.memoryInUse } } }
 
     /// Calls a module function with a state from the pool; poisoned states are discarded.
-    func call(_ function: String, _ args: [LuaValue], requestId: String) throws -> [LuaValue] {
+    func call(_ function: String, _ args: [LuaValue], requestId: String, uploads: [MultipartFile] = []) throws -> [LuaValue] {
         let state = try checkout()
         state.context.requestId = requestId
+        state.context.uploads = uploads
         defer {
             if state.context.finish() {
                 pluginLog.write(.warn, "transaction left open was rolled back", requestId: requestId)
@@ -170,11 +174,14 @@ public final class PluginRuntime: @unchecked Sendable {
     func handle(_ spec: RouteSpec, _ request: HTTPRequest) throws -> HTTPResponse {
         let caller = request.authCaller
         try AccessPolicy.check(spec.access, caller)
-        let luaRequest = try RequestConversion.luaRequest(request, pluginPrefix: mountPath, user: AccessPolicy.luaUser(caller),
-                                                           apiKey: AccessPolicy.luaAPIKey(caller))
+        let converted = try RequestConversion.luaRequest(request, pluginPrefix: mountPath, user: AccessPolicy.luaUser(caller),
+                                                          apiKey: AccessPolicy.luaAPIKey(caller))
         do {
-            let results = try call(spec.handler, [luaRequest], requestId: request.requestId)
-            let response = try ResponseConversion.response(results.first ?? .nil_)
+            let results = try call(spec.handler, [converted.request], requestId: request.requestId, uploads: converted.uploads)
+            let serve: ((String) -> HTTPResponse)? = files.map { store in
+                { [manifest, pluginLog] id in FileResponses.serve(id, plugin: manifest.id, store: store, request: request, log: pluginLog) }
+            }
+            let response = try ResponseConversion.response(results.first ?? .nil_, serveFile: serve)
             stats.request(failed: response.status >= 500)
             return response
         } catch let error as LuaError {

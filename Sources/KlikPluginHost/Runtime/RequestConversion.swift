@@ -5,9 +5,11 @@ import KlikLua
 
 /// Builds the request table a handler receives.
 enum RequestConversion {
-    /// `{method, path, params, query, headers, body, user, request_id}`; `path` is relative to the
-    /// plugin's mount point. JSON and form bodies are decoded; a malformed JSON body is a 400.
-    static func luaRequest(_ request: HTTPRequest, pluginPrefix: String, user: LuaValue = .nil_, apiKey: LuaValue = .nil_) throws -> LuaValue {
+    /// `{method, path, params, query, headers, body, files, user, request_id}`; `path` is relative
+    /// to the plugin's mount point. JSON, form and multipart bodies are decoded; a malformed body
+    /// is a 400. Also answers the uploaded files that `files[i].handle` names.
+    static func luaRequest(_ request: HTTPRequest, pluginPrefix: String, user: LuaValue = .nil_,
+                           apiKey: LuaValue = .nil_) throws -> (request: LuaValue, uploads: [MultipartFile]) {
         var table: [String: LuaValue] = [
             "method": .string(request.method),
             "path": .string(String(request.path.dropFirst(pluginPrefix.count)).isEmpty ? "/" : String(request.path.dropFirst(pluginPrefix.count))),
@@ -18,8 +20,19 @@ enum RequestConversion {
         ]
         if !user.isNil { table["user"] = user }
         if !apiKey.isNil { table["api_key"] = apiKey }
+        if request.contentType == "multipart/form-data" {
+            let form = try request.multipartForm()
+            var fields: [String: LuaValue] = [:]
+            for (name, value) in form.fields where name != "api_key" { fields[name] = .string(value) } // later wins, as for forms
+            table["body"] = .table(fields)
+            table["files"] = .array(form.files.enumerated().map { i, f in
+                .table(["field": .string(f.field), "filename": .string(f.filename), "content_type": .string(f.declaredType),
+                        "size": .integer(Int64(f.size)), "handle": .string("upload-\(i + 1)")])
+            })
+            return (.table(table), form.files)
+        }
         if let body = try body(request) { table["body"] = body }
-        return .table(table)
+        return (.table(table), [])
     }
 
     /// Credentials stay with the kernel (also `api_key` query and form parameters, which Open311
@@ -90,7 +103,9 @@ enum ResponseConversion {
     /// Headers the kernel owns; a plugin cannot set them.
     static let reservedHeaders: Set<String> = ["content-length", "transfer-encoding", "connection", "x-request-id", "set-cookie", "date"]
 
-    static func response(_ value: LuaValue) throws(Invalid) -> HTTPResponse {
+    /// `serveFile` answers a stored file's response for `{file = id}` (nil when the plugin has no
+    /// `files` permission).
+    static func response(_ value: LuaValue, serveFile: ((String) -> HTTPResponse)? = nil) throws(Invalid) -> HTTPResponse {
         guard case .table(let t) = value else { throw Invalid(message: "handler must return a table like {status = 200, json = {...}}") }
         var status = 200
         if let s = t["status"] {
@@ -98,7 +113,12 @@ enum ResponseConversion {
             status = Int(code)
         }
         var response: HTTPResponse
-        if let json = t["json"] {
+        if let file = t["file"] {
+            guard let serveFile else { throw Invalid(message: "file needs the permission files") }
+            guard let id = file.stringValue else { throw Invalid(message: "file must be a file id (a string)") }
+            response = serveFile(id)
+            if status != 200 && response.status == 200 { response.status = status }
+        } else if let json = t["json"] {
             response = HTTPResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")], body: LuaJSON.bytes(json))
         } else if let text = t["text"] {
             guard let s = text.stringValue else { throw Invalid(message: "text must be a string") }
@@ -117,7 +137,9 @@ enum ResponseConversion {
                 }
                 let lower = name.lowercased()
                 guard !reservedHeaders.contains(lower) else { throw Invalid(message: "header '\(name)' is set by the kernel") }
-                if lower == "content-type" { response.headers.removeAll { $0.0.lowercased() == "content-type" } }
+                // A stored file keeps the type sniffed from its bytes.
+                if lower == "content-type", response.file != nil { continue }
+                if lower == "content-type" || lower == "cache-control" { response.headers.removeAll { $0.0.lowercased() == lower } }
                 response.headers.append((name, text))
             }
         }
