@@ -126,6 +126,19 @@ import KlikTesting
         #expect(f["api_key"]?["id"] == .string(id))
         #expect(f["body"]?["service_code"] == "001" && f["body"]?["api_key"] == nil)
         #expect(!viaQuery.text.contains(key) && !viaForm.text.contains(key))
+        // Multipart (Open311 v2.1 `media` uploads) carries the key as a form field too, and names
+        // ending in `[]` arrive as lists.
+        var multipart = MultipartBody()
+        multipart.fields = [("service_code", "001"), ("api_key", key), ("attribute[x][]", "a"), ("attribute[x][]", "b")]
+        let viaMultipart = try kernel.client.request("POST", "/api/v1/uji-akses/umum", headers: ["Content-Type": multipart.contentType],
+                                                     body: multipart.bytes)
+        let m = try JSONParser.parse(viaMultipart.body)
+        #expect(m["api_key"]?["id"] == .string(id))
+        #expect(m["body"]?["attribute[x][]"] == ["a", "b"] && m["body"]?["api_key"] == nil)
+        let listForm = try kernel.client.request("POST", "/api/v1/uji-akses/umum", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                                                 body: Array("v=1&v=2&l%5B%5D=a&l%5B%5D=b".utf8))
+        let lf = try JSONParser.parse(listForm.body)
+        #expect(lf["body"]?["v"] == "2" && lf["body"]?["l[]"] == ["a", "b"])
         // The listing tells when the key was last used.
         let listed = try JSONParser.parse(send("GET", "/api/v1/admin/api-keys").body)["api_keys"]?.arrayValue ?? []
         let used = listed.first { $0["id"] == .string(id) }?["last_used_at"]?.stringValue

@@ -161,8 +161,8 @@ function A.check(category_code, input, problems, name)
 end
 
 -- `attribute[CODE]=v` and `attribute[CODE][]=v` form fields (Open311 POST) → {CODE = value}.
--- A `[]` field becomes a list. (The kernel's form decoder keeps only the last of repeated keys,
--- so clients may also send several keys as one comma-separated value.)
+-- A `[]` field becomes a list: the kernel gives repeated `attribute[CODE][]` keys as a list of
+-- their values (a single comma-separated value is also accepted).
 function A.from_form(body)
   local out = {}
   for k, v in pairs(body or {}) do
@@ -171,7 +171,11 @@ function A.from_form(body)
       if code then
         if brackets == "[]" then
           out[code] = type(out[code]) == "table" and out[code] or {}
-          table.insert(out[code], v)
+          if type(v) == "table" then
+            for _, item in ipairs(v) do table.insert(out[code], item) end
+          else
+            table.insert(out[code], v)
+          end
         else
           out[code] = v
         end

@@ -60,8 +60,9 @@ end
 
 -- `r` a public report, `c` its category (or nil), `due` its running clock (or nil), `opd_name`
 -- the assigned agency's name. No reporter data, whatever the report's options; a media link
--- only for reports that are not anonim (a photo host's address may name its owner).
-function O.request(r, c, due, opd_name)
+-- only for reports that are not anonim (a photo host's address may name its owner). `photo_url`,
+-- the first photo filed with the report (served by this server, metadata stripped), comes first.
+function O.request(r, c, due, opd_name, photo_url)
   local closed = r.status == "ditutup" or r.status == "ditolak" or r.status == "digabung"
   local notes = both(L.statuses[r.status])
   if r.status == "digabung" and r.merged_into then
@@ -87,7 +88,7 @@ function O.request(r, c, due, opd_name)
     address = nonempty(r.address),
     address_id = nonempty(r.address_id),
     lat = r.latitude, long = r.longitude,
-    media_url = not r.anonim and nonempty(r.media_url) or nil,
+    media_url = photo_url or (not r.anonim and nonempty(r.media_url)) or nil,
   }
 end
 

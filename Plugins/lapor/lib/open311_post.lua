@@ -107,19 +107,30 @@ function P.install(M, deps)
     local problems = {}
     local fields, who = check(b, c, problems)
 
-    -- GeoReport v2.1 `media` (multipart upload): the single call site for the photo primitive.
-    -- PENDING: the kernel's multipart parsing and `klik.files` with Plugins/lapor/lib/photos.lua
-    -- are built in parallel; until they land `req.files` is always nil here.
-    -- if req.files and req.files.media then
-    --   local photo, problem = require("lib.photos").attach(req.files.media)
-    --   if problem then problems[#problems + 1] = problem else fields.photos = { photo } end
-    -- end
-
+    -- GeoReport v2.1 `media`: one image in a multipart upload, stored like the app's photos
+    -- (type from the bytes, location metadata stripped) before the report's transaction.
+    local files = req.files or {}
+    for _, f in ipairs(files) do
+      if f.field ~= "media" then
+        problems[#problems + 1] = "berkas '" .. f.field .. "' tidak dikenal, gunakan media / unknown file field '" .. f.field .. "', use media"
+      end
+    end
+    if #files > 1 then problems[#problems + 1] = "media: paling banyak satu berkas / media: at most one file" end
     if #problems > 0 then return F.errors(req, 400, problems) end
+    local photo
+    if files[1] then
+      local problem
+      photo, problem = klik.files.store(files[1])
+      if not photo then return F.errors(req, problem.status, "media: " .. problem.message) end
+    end
     local token = new_token()
-    local r = klik.db.transaction(function()
+    local ok, r = pcall(klik.db.transaction, function()
       fields.reporter_id = "open311:" .. key.id
       local r = deps.create_report(fields, { id = fields.reporter_id, role = "pelapor" })
+      if photo then
+        klik.db.insert("photos", { report = r.id, cycle = r.cycle, kind = "laporan", file_id = photo.id, type = photo.type,
+          size = photo.size, width = photo.width, height = photo.height })
+      end
       klik.db.insert("open311_submissions", {
         token = token, report = r.id, api_key_id = key.id, api_key_name = key.name, service_code = c.code,
         email = who.email, first_name = who.first_name, last_name = who.last_name, phone = who.phone,
@@ -127,6 +138,10 @@ function P.install(M, deps)
       })
       return r
     end)
+    if not ok then
+      if photo then pcall(klik.files.delete, photo.id) end -- nothing left without a report
+      error(r, 0)
+    end
     klik.log.info("open311 request filed", { report = r.id, api_key = key.id, service_code = c.code })
     return F.respond(req, 200, "service_requests", klik.json.array({ {
       token = token,

@@ -13,13 +13,26 @@ local function shown(text)
   return ""
 end
 
+local function server_url()
+  return (klik.settings.get("open311_base_url") or ""):gsub("/+$", "")
+end
+
+-- The first photo the reporter filed, at its public address (the report is public here).
+local function photo_url(r)
+  for _, p in ipairs(klik.db.find("photos", { where = { report = r.id }, order = "id", limit = 5 }).items) do
+    if p.kind == "laporan" then
+      return server_url() .. "/api/v1/" .. klik.plugin.id .. "/public/reports/" .. r.id .. "/photos/" .. p.id
+    end
+  end
+end
+
 -- Per-answer lookups: categories by code, agency names by OPD code.
 local function context(deps)
   local ctx = { cats = {}, opd_names = {} }
   for _, o in ipairs(klik.opd.list()) do ctx.opd_names[o.code] = o.name and o.name.id or o.code end
   function ctx.view(r)
     if ctx.cats[r.category] == nil then ctx.cats[r.category] = deps.category(r.category) or false end
-    return O.request(r, ctx.cats[r.category] or nil, deps.due_clock(r), ctx.opd_names[r.opd])
+    return O.request(r, ctx.cats[r.category] or nil, deps.due_clock(r), ctx.opd_names[r.opd], photo_url(r))
   end
   return ctx
 end
@@ -42,8 +55,7 @@ local function collect(sel, deps)
 end
 
 local function base_url()
-  local configured = (klik.settings.get("open311_base_url") or ""):gsub("/+$", "")
-  return configured .. "/api/v1/" .. klik.plugin.id .. "/open311/v2"
+  return server_url() .. "/api/v1/" .. klik.plugin.id .. "/open311/v2"
 end
 
 function R.install(M, deps)

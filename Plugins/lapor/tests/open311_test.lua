@@ -125,7 +125,7 @@ local function tree_form(extra)
     description = "Pohon besar tumbang menutup separuh jalan di depan Pasar Sungai Kijang.",
     email = "sari.warga@example.id", first_name = "Sari", last_name = "Lestari", phone = "0812-7777-1234",
     device_id = "perangkat-42", account_id = "akun-77",
-    ["attribute[ukuran]"] = "besar", ["attribute[dampak][]"] = "jalan,listrik" }
+    ["attribute[ukuran]"] = "besar", ["attribute[dampak][]"] = { "jalan", "listrik" } }
   for k, v in pairs(extra or {}) do b[k] = v ~= false and v or nil end
   return b
 end
@@ -436,14 +436,6 @@ describe("open311 POST requests", function()
     local r = submit(tree_form({ lat = false, long = false, address_id = "PLW-0042" }))
     expect(r.status).to_be(200)
   end)
-
-  -- PENDING (GeoReport v2.1 `media`, multipart/form-data): when the kernel parses multipart bodies
-  -- and offers `klik.files` (with Plugins/lapor/lib/photos.lua), add:
-  --   it("stores a v2.1 multipart media upload as the report's photo, GPS stripped") — POST
-  --   requests.json as multipart with fields service_code, lat, long, description and a JPEG in
-  --   `media`: 200 with a token; the report has one photo; its media_url in GET requests points at
-  --   the public copy; a non-image `media` → 400 naming media; an oversized one → 400.
-  -- The call site is marked in lib/open311_post.lua (search "PENDING").
 end)
 
 describe("open311 tokens", function()
@@ -629,5 +621,66 @@ describe("open311 GET requests/{id}", function()
       expect(json_errors(get(BASE .. "requests/" .. id .. ".json"), 404)).to_contain("not found")
       expect(xml_errors(get(BASE .. "requests/" .. id .. ".xml"), 404)).to_contain("tidak ditemukan")
     end
+  end)
+end)
+
+---------------------------------------------------------------------------------------------
+-- GeoReport v2.1 media: one image in a multipart POST, stored with its metadata stripped
+
+local function submit_media(files, fmt, extra)
+  local fields = tree_form(extra)
+  fields["attribute[dampak][]"] = "jalan"
+  fields.api_key = api_key(KEY)
+  return post(BASE .. "requests." .. (fmt or "json"), { multipart = { fields = fields, files = files } })
+end
+
+local function media(kind, field)
+  local types = { jpeg = "image/jpeg", png = "image/png", webp = "image/webp", html = "image/jpeg" }
+  return { field = field or "media", filename = "foto." .. (kind == "html" and "jpg" or kind), content_type = types[kind],
+           data = test_image(kind) }
+end
+
+describe("open311 POST requests with media (v2.1)", function()
+  it("files the photo with the report; media_url serves it without GPS or Exif", function()
+    local files_before = count("photos")
+    local r = submit_media({ media("jpeg") })
+    expect(r.status).to_be(200)
+    local sub = klik.db.find("open311_submissions", { where = { token = r.json[1].token }, limit = 1 }).items[1]
+    local photos = klik.db.find("photos", { where = { report = sub.report }, order = "id" }).items
+    expect(#photos).to_be(1)
+    expect(photos[1].kind).to_be("laporan")
+    expect(photos[1].type).to_be("image/jpeg")
+    expect(count("photos")).to_be(files_before + 1)
+    expect(post("/reports/" .. sub.report .. "/verify", { as = TRIAGE }).status).to_be(200)
+    local url = get(BASE .. "requests/" .. sub.report .. ".json").json[1].media_url
+    expect(url).to_be("/api/v1/lapor/public/reports/" .. sub.report .. "/photos/" .. photos[1].id)
+    local x = xml_of(get(BASE .. "requests/" .. sub.report .. ".xml"))
+    expect(val(one(x, "request"), "media_url")).to_be(url)
+    local served = get(url:sub(#"/api/v1/lapor" + 1))
+    expect(served.status).to_be(200)
+    expect(served.headers["content-type"]).to_be("image/jpeg")
+    local info = inspect_image(served.body)
+    expect(info.type).to_be("jpeg")
+    expect(info.gps).to_be(false)
+    expect(info.exif).to_be(false)
+  end)
+
+  it("refuses a file that is not an image, two files or another field, in the spec's format, storing nothing", function()
+    local reports, photos = count("reports"), count("photos")
+    expect(json_errors(submit_media({ media("html") }), 415)).to_contain("media")
+    expect(xml_errors(submit_media({ media("html") }, "xml"), 415)).to_contain("media")
+    expect(json_errors(submit_media({ media("jpeg"), media("png") }), 400)).to_contain("at most one file")
+    expect(json_errors(submit_media({ media("jpeg", "photo") }), 400)).to_contain("use media")
+    -- a valid photo with an invalid report: the report's problems, and the photo is not kept
+    expect(json_errors(submit_media({ media("png") }, "json", { description = "pendek" }), 400)).to_contain("description")
+    expect(count("reports")).to_be(reports)
+    expect(count("photos")).to_be(photos)
+  end)
+
+  it("takes the api_key from the multipart form and refuses a missing one", function()
+    local fields = tree_form()
+    fields["attribute[dampak][]"] = "jalan"
+    local r = post(BASE .. "requests.json", { multipart = { fields = fields, files = { media("png") } } })
+    expect(json_errors(r, 403)).to_contain("api_key")
   end)
 end)

@@ -41,13 +41,21 @@ public final class Authenticator: @unchecked Sendable {
         return nil
     }
 
-    /// `api_key` from an `application/x-www-form-urlencoded` body, if any.
+    /// `api_key` from a url-encoded or multipart (Open311 v2.1 `media` upload) form body, if any.
     static func formAPIKey(_ request: HTTPRequest) -> String? {
-        guard request.contentType == "application/x-www-form-urlencoded", !request.body.isEmpty else { return nil }
-        for pair in String(decoding: request.body, as: UTF8.self).split(separator: "&") where pair.hasPrefix("api_key=") {
-            return String(pair.dropFirst(8)).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        guard !request.body.isEmpty else { return nil }
+        switch request.contentType {
+        case "application/x-www-form-urlencoded":
+            for pair in String(decoding: request.body, as: UTF8.self).split(separator: "&") where pair.hasPrefix("api_key=") {
+                return String(pair.dropFirst(8)).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            }
+            return nil
+        case "multipart/form-data":
+            // A malformed body answers no key here; the plugin's request conversion reports it as a 400.
+            return (try? request.multipartForm())?.fields.first { $0.name == "api_key" }?.value
+        default:
+            return nil
         }
-        return nil
     }
 
     /// The token of `Bearer <token>` (scheme case-insensitive), without allocating on the usual form.

@@ -22,9 +22,7 @@ enum RequestConversion {
         if !apiKey.isNil { table["api_key"] = apiKey }
         if request.contentType == "multipart/form-data" {
             let form = try request.multipartForm()
-            var fields: [String: LuaValue] = [:]
-            for (name, value) in form.fields where name != "api_key" { fields[name] = .string(value) } // later wins, as for forms
-            table["body"] = .table(fields)
+            table["body"] = FormDecoding.table(form.fields)
             table["files"] = .array(form.files.enumerated().map { i, f in
                 .table(["field": .string(f.field), "filename": .string(f.filename), "content_type": .string(f.declaredType),
                         "size": .integer(Int64(f.size)), "handle": .string("upload-\(i + 1)")])
@@ -45,7 +43,7 @@ enum RequestConversion {
         case "application/json":
             return LuaJSON.lua(try request.jsonBody())
         case "application/x-www-form-urlencoded":
-            return .table(FormDecoding.decode(request.body).filter { $0.key != "api_key" }.mapValues { .string($0) })
+            return FormDecoding.table(FormDecoding.pairs(request.body))
         default:
             if let text = String(validating: request.body, as: UTF8.self) { return .string(text) }
             return .bytes(request.body)
@@ -53,17 +51,37 @@ enum RequestConversion {
     }
 }
 
-/// `application/x-www-form-urlencoded` decoding (later keys win).
+/// `application/x-www-form-urlencoded` decoding.
 public enum FormDecoding {
+    /// Later keys win.
     public static func decode(_ body: [UInt8]) -> [String: String] {
         var result: [String: String] = [:]
+        for (key, value) in pairs(body) { result[key] = value }
+        return result
+    }
+
+    /// Every `key=value` in body order.
+    public static func pairs(_ body: [UInt8]) -> [(name: String, value: String)] {
+        var result: [(name: String, value: String)] = []
         for pair in body.split(separator: UInt8(ascii: "&")) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             let key = percentDecode(parts[0])
-            let value = parts.count > 1 ? percentDecode(parts[1]) : ""
-            if !key.isEmpty { result[key] = value }
+            if !key.isEmpty { result.append((key, parts.count > 1 ? percentDecode(parts[1]) : "")) }
         }
         return result
+    }
+
+    /// A handler's `req.body` for form fields (url-encoded or multipart): a name ending in `[]`
+    /// (`attribute[dampak][]=a&attribute[dampak][]=b`) is a list of its values in body order; for
+    /// any other name the later value wins. `api_key` stays with the kernel.
+    static func table(_ fields: [(name: String, value: String)]) -> LuaValue {
+        var single: [String: LuaValue] = [:]
+        var lists: [String: [LuaValue]] = [:]
+        for (name, value) in fields where name != "api_key" {
+            if name.hasSuffix("[]") { lists[name, default: []].append(.string(value)) } else { single[name] = .string(value) }
+        }
+        for (name, values) in lists { single[name] = .array(values) }
+        return .table(single)
     }
 
     static func percentDecode(_ bytes: ArraySlice<UInt8>) -> String {
