@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # lapor benchmark (issue 6):
-#   (1) filing a report without a photo: POST /api/v1/lapor/reports as a signed-in citizen —
-#       throughput, p50/p99 and server CPU per filing (each filing is one write transaction: the
-#       report, its verification clock, its history row and the reporter's notification);
+#   (1) filing a report without a photo: POST /api/v1/lapor/reports as a signed-in citizen, at
+#       random points of the regency — throughput, p50/p99 and server CPU per filing (each filing
+#       is one write transaction: the report, its verification clock, its history row, the
+#       reporter's notification; then the duplicate suggestions around the point);
 #   (2) paging the public list over 100,000 public reports: GET /api/v1/lapor/public/reports at
 #       cursors spread over the whole list (first page to the last), and filtered by category — p99.
 # The 100,000 reports are real filings copied in SQL (bench/lapor_seed.py) while the server is
@@ -45,11 +46,22 @@ curl -sf -X POST $base/api/v1/auth/register -H 'Content-Type: application/json' 
 citizen=$(login warga@pelalawan.test "$password")
 
 report='{"kind":"pengaduan","category":"jalan-rusak","description":"Jalan berlubang di depan pasar, membahayakan pengendara motor","latitude":0.3977,"longitude":101.8521,"kecamatan":"Pangkalan Kerinci"}'
+# Each filing at a random point of the regency (about 0.5° S–0.8° N, 101.5°–103° E) in one of
+# three categories, as real filings are spread; the template below is the seeding report.
 cat > "$out/lapor-file.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $citizen"
-wrk.body = '$report'
+local categories = { "jalan-rusak", "sampah", "lampu-jalan" }
+request = function()
+  local body = string.format('{"kind":"pengaduan","category":"%s","description":"Jalan berlubang di depan pasar, membahayakan pengendara motor","latitude":%.5f,"longitude":%.5f,"kecamatan":"Pangkalan Kerinci"}',
+    categories[math.random(#categories)], -0.5 + 1.3 * math.random(), 101.5 + 1.5 * math.random())
+  return wrk.format(nil, nil, nil, body)
+end
+local told = false
+response = function(status, headers, body)
+  if status >= 300 and not told then told = true; io.stderr:write("filing answered " .. status .. ": " .. body .. "\n") end
+end
 LUA
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, wrk -t1 -c$connections -d${seconds}s, load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -152,8 +152,17 @@ describe("lapor workflow", function()
   it("walks a complaint from filing to a late follow-up, the reporter's confirmation and the scorecard", function()
     sign_in_everyone()
     clock.set(MONDAY_5_JAN)
-    local rep = file()
+    -- filed from the phone: a multipart form with a photo that carries GPS in its Exif
+    local filed = post("/reports", { as = WARGA, multipart = {
+      fields = { kind = "pengaduan", category = "jalan-rusak", latitude = "0.398", longitude = "101.86",
+                 kecamatan = "Pangkalan Kerinci",
+                 description = "Jalan berlubang di Jl. Maharaja Indra dekat pasar, sudah dua minggu tergenang air." },
+      files = { { field = "photo", filename = "IMG_2041.jpg", content_type = "image/jpeg", data = test_image("jpeg") } } } })
+    expect(filed.status).to_be(201)
+    local rep = filed.json.report
     local id = rep.id
+    expect(#rep.photos).to_be(1)
+    expect(inspect_image(test_image("jpeg")).gps).to_be(true)   -- the upload had a location…
 
     -- verification by the triage agency; the public sees it from now on (not rahasia)
     expect(post("/reports/" .. id .. "/verify", { as = WARGA }).status).to_be(403)
@@ -162,7 +171,11 @@ describe("lapor workflow", function()
     local v = post("/reports/" .. id .. "/verify", { as = TRIAGE })
     expect(v.status).to_be(200)
     expect(v.json.report.status).to_be("diverifikasi")
-    expect(get("/public/reports/" .. id).status).to_be(200)
+    local public = get("/public/reports/" .. id)
+    expect(public.status).to_be(200)
+    local served = get(public.json.report.photos[1].url:sub(#"/api/v1/lapor" + 1))
+    expect(served.status).to_be(200)
+    expect(inspect_image(served.body).gps).to_be(false)          -- …the public copy has none
     expect(post("/reports/" .. id .. "/verify", { as = TRIAGE }).status).to_be(409)
 
     -- assignment to the category's agency: the OPD and the reporter are told
