@@ -78,9 +78,17 @@ local function cancel_if_running(subject, policy)
   return s
 end
 
-local function resolution_policy(r)
+-- The resolution policy the category's target gives today: new clocks start with it.
+local function target_policy(r)
   local c = category(r.category)
   return (c and TARGETS[c.target_days]) or "penyelesaian_60"
+end
+
+-- The policy of the report's current resolution clock: the one stored when the clock started, so
+-- an admin changing a category's target never loses track of clocks already running.
+local function resolution_policy(r)
+  if r.resolution_policy and r.resolution_policy ~= "" then return r.resolution_policy end
+  return target_policy(r)
 end
 
 -- Every clock of the report's current assignment, and the light shown for the report: the
@@ -567,7 +575,8 @@ function M.assign_report(req)
       complete_if_running(verify_subject(r), "verifikasi")
     end
     r = klik.db.update("reports", r.id, { status = "didisposisikan", opd = opd, seq = r.seq + 1,
-      assigned_at = klik.time.iso(), followed_up_at = "", followup_elapsed = 0, followup_met_late = false })
+      assigned_at = klik.time.iso(), followed_up_at = "", followup_elapsed = 0, followup_met_late = false,
+      resolution_policy = target_policy(r) })
     local subject = cycle_subject(r)
     klik.sla.start("tindak_lanjut", subject, { opd = opd, category = r.category })
     klik.sla.start(resolution_policy(r), subject, { opd = opd, category = r.category })
@@ -697,7 +706,7 @@ function M.reopen_report(req)
     local from = r.status
     r = klik.db.update("reports", r.id, { status = "didisposisikan", cycle = r.cycle + 1, seq = r.seq + 1,
       assigned_at = klik.time.iso(), followed_up_at = "", followup_elapsed = 0, followup_met_late = false,
-      resolved_at = "" })
+      resolved_at = "", resolution_policy = target_policy(r) })
     local subject = cycle_subject(r)
     klik.sla.start("tindak_lanjut", subject, { opd = r.opd, category = r.category })
     klik.sla.start(resolution_policy(r), subject, { opd = r.opd, category = r.category })
