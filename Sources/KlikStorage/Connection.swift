@@ -88,6 +88,28 @@ public final class Connection {
         return found
     }
 
+    /// What a pooled reader's open read transaction was started against (nil: none is held).
+    /// See `Database.checkoutReader`.
+    var heldRead: HeldRead?
+
+    struct HeldRead: Equatable {
+        let commits: UInt64
+        let wal: WALIndexWatch.Stamp
+    }
+
+    /// Opens a read transaction kept across calls; the snapshot is taken by the next statement.
+    func holdRead(_ state: HeldRead) {
+        guard (try? run("BEGIN")) != nil else { return }
+        heldRead = state
+    }
+
+    /// Ends the kept read transaction, letting checkpoints move past its snapshot.
+    func releaseRead() {
+        heldRead = nil
+        guard isInTransaction else { return }
+        if (try? run("COMMIT")) == nil { try? execute("ROLLBACK") }
+    }
+
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 }
