@@ -60,19 +60,26 @@ public final class Connection {
 
     /// Calls `body` for each row; stop early by returning false.
     public func forEach(_ sql: String, _ params: [SQLValue] = [], _ body: (Row) throws -> Bool) throws {
+        try forEachStatementRow(sql, params) { stmt in
+            let count = Int32(stmt.columns.count)
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(count))
+            for c in 0..<count { values.append(stmt.value(at: c)) }
+            return try body(Row(columns: stmt.columns, values: values))
+        }
+    }
+
+    /// Steps the statement, calling `body` while it is positioned on each row.
+    func forEachStatementRow(_ sql: String, _ params: [SQLValue], _ body: (Statement) throws -> Bool) throws {
         let stmt = try statement(sql)
         defer { sqlite3_reset(stmt.handle) }
         var rc = stmt.bind(params)
         if rc != SQLITE_OK { throw error(rc) }
-        let count = Int32(stmt.columns.count)
         while true {
             rc = sqlite3_step(stmt.handle)
             if rc == SQLITE_DONE { return }
             guard rc == SQLITE_ROW else { throw error(rc) }
-            var values: [SQLValue] = []
-            values.reserveCapacity(Int(count))
-            for c in 0..<count { values.append(stmt.value(at: c)) }
-            if try !body(Row(columns: stmt.columns, values: values)) { return }
+            if try !body(stmt) { return }
         }
     }
 

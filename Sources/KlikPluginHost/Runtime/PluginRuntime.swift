@@ -154,6 +154,10 @@ public final class PluginRuntime: @unchecked Sendable {
 
     /// Calls a module function with a state from the pool; poisoned states are discarded.
     func call(_ function: String, _ args: [LuaValue], requestId: String) throws -> [LuaValue] {
+        try call(function, LuaValueWriter(args), requestId: requestId)
+    }
+
+    func call(_ function: String, _ arguments: LuaValueWriter, requestId: String) throws -> [LuaValue] {
         let state = try checkout()
         state.context.requestId = requestId
         defer {
@@ -164,16 +168,16 @@ public final class PluginRuntime: @unchecked Sendable {
             checkin(state)
             pluginLog.flushDropped()
         }
-        return try state.sandbox.call(function, args)
+        return try state.sandbox.call(function, arguments: arguments)
     }
 
     func handle(_ spec: RouteSpec, _ request: HTTPRequest) throws -> HTTPResponse {
         let caller = request.authCaller
         try AccessPolicy.check(spec.access, caller)
-        let luaRequest = try RequestConversion.luaRequest(request, pluginPrefix: mountPath, user: AccessPolicy.luaUser(caller),
-                                                           apiKey: AccessPolicy.luaAPIKey(caller))
+        let arguments = try RequestConversion.arguments(request, pluginPrefix: mountPath, user: AccessPolicy.luaUser(caller),
+                                                        apiKey: AccessPolicy.luaAPIKey(caller))
         do {
-            let results = try call(spec.handler, [luaRequest], requestId: request.requestId)
+            let results = try call(spec.handler, arguments, requestId: request.requestId)
             let response = try ResponseConversion.response(results.first ?? .nil_)
             stats.request(failed: response.status >= 500)
             return response
