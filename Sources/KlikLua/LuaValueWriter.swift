@@ -28,12 +28,17 @@ public struct LuaValueWriter {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Appends with one copy: `append(contentsOf:)` of a raw buffer goes byte by byte.
+    private mutating func append(_ b: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: b.assumingMemoryBound(to: UInt8.self))
+    }
+
     private mutating func put32(_ n: Int) {
-        withUnsafeBytes(of: UInt32(truncatingIfNeeded: n).littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: n).littleEndian) { append($0) }
     }
 
     private mutating func put64(_ v: UInt64) {
-        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: v.littleEndian) { append($0) }
     }
 
     public mutating func writeNil() { bytes.append(0) }
@@ -50,7 +55,7 @@ public struct LuaValueWriter {
     public mutating func write(_ b: UnsafeRawBufferPointer) {
         bytes.append(5)
         put32(b.count)
-        bytes.append(contentsOf: b)
+        append(b)
     }
 
     /// A table of exactly `count` key/value pairs follows.
