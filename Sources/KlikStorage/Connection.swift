@@ -104,6 +104,15 @@ public final class Connection {
         let wal: WALIndexWatch.Stamp
     }
 
+    /// Where SQLite mapped this connection's WAL index; nil until a read in WAL mode opened it.
+    /// Stays valid while the connection is open (SQLite unmaps it when its last connection closes).
+    private(set) var walIndex: UnsafeRawPointer?
+
+    /// Looks the WAL index up once the connection has read in WAL mode.
+    func findWALIndex() {
+        if walIndex == nil { walIndex = ksql_wal_index(handle) }
+    }
+
     /// Opens a read transaction kept across calls; the snapshot is taken by the next statement.
     func holdRead(_ state: HeldRead) {
         guard (try? run("BEGIN")) != nil else { return }

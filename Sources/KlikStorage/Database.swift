@@ -34,8 +34,8 @@ public final class Database: @unchecked Sendable {
     private let options: Options
     /// Commits made through this `Database` (the writer); a reader's held snapshot older than this is stale.
     private let commits = Atomic<UInt64>(0)
-    /// Commits by other connections; nil when not in WAL mode (readers then hold nothing).
-    private var walWatch: WALIndexWatch?
+    /// In WAL mode readers may hold their read transaction (other connections' commits are seen in the WAL index).
+    private var holdsReads = false
 
     public init(path: String, options: Options = Options()) throws(StorageError) {
         self.path = path
@@ -46,11 +46,7 @@ public final class Database: @unchecked Sendable {
         try configure(writer, readOnly: false)
         try checkApplication()
         try writer.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = \(options.synchronous)")
-        if (try? writer.queryOne("PRAGMA journal_mode"))??[0].string == "wal" {
-            // A read opens the WAL index (creating `-shm`) before it is watched.
-            _ = try? writer.queryOne("SELECT count(*) FROM sqlite_schema")
-            walWatch = WALIndexWatch(databasePath: path)
-        }
+        holdsReads = (try? writer.queryOne("PRAGMA journal_mode"))??[0].string == "wal"
     }
 
     /// Refuses a non-empty file that does not start with SQLite's magic header.
@@ -197,6 +193,11 @@ public final class Database: @unchecked Sendable {
         do {
             let connection = try Connection(path: path, readOnly: true)
             try configure(connection, readOnly: true)
+            if holdsReads {
+                // A first read opens the WAL index, which `freshen` watches from then on.
+                _ = try? connection.queryOne("SELECT count(*) FROM sqlite_schema")
+                connection.findWALIndex()
+            }
             freshen(connection)
             return connection
         } catch {
@@ -212,13 +213,20 @@ public final class Database: @unchecked Sendable {
     /// a new one. The commit count and WAL header are read before the snapshot is taken, so a
     /// commit racing with this only makes the snapshot newer than recorded (and renewed next time).
     private func freshen(_ connection: Connection) {
-        guard let walWatch else { return }
-        let now = Connection.HeldRead(commits: commits.load(ordering: .acquiring), wal: walWatch.stamp)
+        guard holdsReads, let walIndex = connection.walIndex else { return }
+        let now = Connection.HeldRead(commits: commits.load(ordering: .acquiring), wal: WALIndexWatch.stamp(walIndex))
         if let held = connection.heldRead {
             if held == now { return }
             connection.releaseRead()
         }
         connection.holdRead(now)
+    }
+
+    /// Idle readers keeping a read transaction (for tests).
+    var idleHeldReads: Int {
+        readerLock.lock()
+        defer { readerLock.unlock() }
+        return idleReaders.filter { $0.heldRead != nil }.count
     }
 
     private func checkinReader(_ connection: Connection) {

@@ -165,6 +165,8 @@ import KlikTesting
         let db = try Database(path: try temporaryPath())
         defer { db.close() }
         try db.write { try $0.execute("CREATE TABLE t (v INTEGER)") }
+        #expect(try count(db) == 0)
+        #expect(db.idleHeldReads == 1)   // the reader kept its snapshot: nothing changed
         for i in 1...20 {
             #expect(try count(db) == Int64(i - 1))
             #expect(try count(db) == Int64(i - 1))
@@ -199,7 +201,9 @@ import KlikTesting
         defer { db.close() }
         try db.write { try $0.execute("CREATE TABLE t (v INTEGER)") }
         DispatchQueue.concurrentPerform(iterations: 4) { _ in for _ in 0..<20 { _ = try? count(db) } }
+        #expect(db.idleHeldReads > 0)
         _ = try db.write { try $0.run("INSERT INTO t VALUES (1)") }
+        #expect(db.idleHeldReads == 0)
         #expect(try db.checkpoint())
         let wal = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int
         #expect(wal == 0)
