@@ -3,11 +3,15 @@
 # /healthz of the same server, alternately with wrk; (2) memory per loaded plugin: the server's
 # RSS with 1 and with 41 copies of the plugin, each warmed by requests.
 # Usage: bench/plugin.sh [rounds] [seconds]   (needs `make build` and wrk)
+# KLIK_BIN=path runs another build of klik (e.g. a copy of the previous commit's, to compare);
+# MEMORY=0 skips the memory part. The last line of the first part is the ratio (target: the Lua
+# route at >= 50 % of /healthz's throughput).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 seconds=${2:-8}
 connections=${CONNECTIONS:-32}
+bin=${KLIK_BIN:-.build/release/klik}
 out=bench/out
 mkdir -p "$out"
 source bench/lib.sh
@@ -16,7 +20,7 @@ pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 
 start() { # dir port; sets server_pid
-  .build/release/klik serve --port "$2" --data "$1/data" --manifests "$1/Manifests" --plugins "$1/Plugins" --log-level warn 2>/dev/null &
+  "$bin" serve --port "$2" --data "$1/data" --manifests "$1/Manifests" --plugins "$1/Plugins" --log-level warn 2>/dev/null &
   server_pid=$!
   pids+=("$server_pid")
   for i in $(seq 100); do curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && return; sleep 0.1; done
@@ -33,6 +37,7 @@ for r in $(seq "$rounds"); do
   measure lua-db-read http://127.0.0.1:18291/api/v1/bench-read/records/1 "$one"
 done | summarise healthz lua-db-read
 rss_one=$(awk '/VmRSS/ {print $2}' "/proc/$one/status")
+[ "${MEMORY:-1}" = 0 ] && exit 0
 
 # Memory: 41 copies of the plugin, every copy warmed with requests from concurrent connections.
 mkdir -p "$work/many/Manifests" "$work/many/Plugins"

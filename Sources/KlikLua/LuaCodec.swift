@@ -4,50 +4,38 @@ enum LuaCodec {
     static let maxDepth = 64
 
     static func encode(array values: [LuaValue]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(512)
-        encode(.array(values), into: &out)
-        return out
+        LuaValueWriter(values).bytes
     }
 
     /// An empty `.array` stays an array (tag 6, 0 elements): Lua gets a table marked as a
     /// JSON array, which converts back to `.array([])`.
     static func encode(_ value: LuaValue) -> [UInt8] {
-        var out: [UInt8] = []
-        encode(value, into: &out)
-        return out
-    }
-
-    private static func put32(_ n: Int, _ out: inout [UInt8]) {
-        withUnsafeBytes(of: UInt32(truncatingIfNeeded: n).littleEndian) { out.append(contentsOf: $0) }
-    }
-
-    private static func put64(_ v: UInt64, _ out: inout [UInt8]) {
-        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
-    }
-
-    private static func encode(_ value: LuaValue, into out: inout [UInt8]) {
-        switch value {
-        case .nil_: out.append(0)
-        case .bool(let b): out.append(b ? 2 : 1)
-        case .integer(let i): out.append(3); put64(UInt64(bitPattern: i), &out)
-        case .number(let d): out.append(4); put64(d.bitPattern, &out)
-        case .string(let s): out.append(5); put32(s.utf8.count, &out); out.append(contentsOf: s.utf8)
-        case .bytes(let b): out.append(5); put32(b.count, &out); out += b
-        case .array(let a):
-            out.append(6); put32(a.count, &out)
-            for v in a { encode(v, into: &out) }
-        case .table(let t):
-            out.append(7); put32(t.count, &out)
-            // Lua tables have no order: keys go in dictionary order, unsorted.
-            for (k, v) in t {
-                out.append(5); put32(k.utf8.count, &out); out.append(contentsOf: k.utf8)
-                encode(v, into: &out)
-            }
-        }
+        var out = LuaValueWriter(raw: 64)
+        out.write(value)
+        return out.bytes
     }
 
     struct Malformed: Error { let why: String }
+
+    /// `.string` for UTF-8, else `.bytes`. ASCII (nearly every key and value) skips the general
+    /// validator, which costs several hundred instructions per string.
+    static func string(_ bytes: UnsafeRawBufferPointer) -> LuaValue {
+        var i = 0
+        var high: UInt64 = 0
+        while i + 8 <= bytes.count {
+            high |= bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < bytes.count {
+            high |= UInt64(bytes[i])
+            i += 1
+        }
+        if high & 0x8080_8080_8080_8080 == 0 {
+            return .string(bytes.withMemoryRebound(to: UInt8.self) { String(decoding: $0, as: UTF8.self) })
+        }
+        if let s = String(validating: bytes, as: UTF8.self) { return .string(s) }
+        return .bytes(Array(bytes))
+    }
 
     /// Decodes the top-level array the C side produces.
     static func decodeArray(_ buf: UnsafeRawBufferPointer) throws -> [LuaValue] {
@@ -95,8 +83,7 @@ enum LuaCodec {
                 guard n <= buf.count - pos else { throw Malformed(why: "truncated string") }
                 let bytes = UnsafeRawBufferPointer(rebasing: buf[pos..<pos + n])
                 pos += n
-                if let s = String(validating: bytes, as: UTF8.self) { return .string(s) }
-                return .bytes(Array(bytes))
+                return LuaCodec.string(bytes)
             case 6:
                 let n = try u32()
                 var a: [LuaValue] = []

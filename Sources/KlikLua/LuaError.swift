@@ -43,3 +43,6 @@ public struct LuaHostError: Error, Sendable, Equatable {
 
 /// A Swift function callable from Lua. Runs on the sandbox's thread while Lua waits.
 public typealias LuaHostFunction = @Sendable ([LuaValue]) throws -> [LuaValue]
+/// A host function that writes its results straight into the bridge format (a hot path such as
+/// `klik.db.get`); the writer it answers holds the complete list of results.
+public typealias LuaWritingHostFunction = @Sendable ([LuaValue]) throws -> LuaValueWriter

@@ -15,7 +15,12 @@ public final class LuaSandbox: @unchecked Sendable {
     public let moduleRoot: URL?
     private let log: @Sendable (LogLevel, String) -> Void
     private var state: OpaquePointer?
-    private var hostFunctions: [LuaHostFunction] = []
+    private var hostFunctions: [HostFunction] = []
+
+    private enum HostFunction {
+        case values(LuaHostFunction)
+        case writing(LuaWritingHostFunction)
+    }
 
     public init(name: String, limits: LuaLimits = LuaLimits(), moduleRoot: URL?,
                 log: @escaping @Sendable (LogLevel, String) -> Void) throws {
@@ -51,7 +56,9 @@ public final class LuaSandbox: @unchecked Sendable {
 
     /// Installs host functions (and constant values) into a read-only table at a dotted path,
     /// e.g. "klik.db"; a later call for "klik.json" adds a sibling.
+    /// `writing` functions answer their results already encoded (see `LuaValueWriter`).
     public func installHostTable(_ path: String, functions: [String: LuaHostFunction],
+                                 writing: [String: LuaWritingHostFunction] = [:],
                                  values: [String: LuaValue] = [:]) throws {
         guard path.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty }) else {
             throw LuaError(kind: .refused, message: "invalid host table path '\(path)'")
@@ -59,7 +66,11 @@ public final class LuaSandbox: @unchecked Sendable {
         var ids: [String: LuaValue] = [:]
         for (name, function) in functions {
             ids[name] = .integer(Int64(hostFunctions.count))
-            hostFunctions.append(function)
+            hostFunctions.append(.values(function))
+        }
+        for (name, function) in writing {
+            ids[name] = .integer(Int64(hostFunctions.count))
+            hostFunctions.append(.writing(function))
         }
         let fns = LuaCodec.encode(.table(ids)), vals = LuaCodec.encode(.table(values))
         var result = klik_result()
@@ -124,6 +135,11 @@ public final class LuaSandbox: @unchecked Sendable {
         try run(Int32(KLIK_RUN_CALL_MODULE), function, LuaCodec.encode(array: args), limits.callBudget)
     }
 
+    /// Calls module[function] with arguments already encoded by a `LuaValueWriter`.
+    public func call(_ function: String, arguments: LuaValueWriter) throws -> [LuaValue] {
+        try run(Int32(KLIK_RUN_CALL_MODULE), function, arguments.bytes, limits.callBudget)
+    }
+
     /// Calls a global function of the plugin env (e.g. one defined by the prelude) the same way.
     public func callGlobal(_ function: String, _ args: [LuaValue]) throws -> [LuaValue] {
         try run(Int32(KLIK_RUN_CALL_GLOBAL), function, LuaCodec.encode(array: args), limits.callBudget)
@@ -159,7 +175,10 @@ public final class LuaSandbox: @unchecked Sendable {
         guard hostFunctions.indices.contains(id) else { return (1, Array("unknown host function".utf8)) }
         do {
             let values = try LuaCodec.decodeArray(args)
-            return (0, LuaCodec.encode(array: try hostFunctions[id](values)))
+            switch hostFunctions[id] {
+            case .values(let function): return (0, LuaCodec.encode(array: try function(values)))
+            case .writing(let function): return (0, try function(values).bytes)
+            }
         } catch let error as LuaHostError {
             return (1, Array(error.message.utf8))
         } catch let error as LuaCodec.Malformed {

@@ -60,19 +60,26 @@ public final class Connection {
 
     /// Calls `body` for each row; stop early by returning false.
     public func forEach(_ sql: String, _ params: [SQLValue] = [], _ body: (Row) throws -> Bool) throws {
+        try forEachStatementRow(sql, params) { stmt in
+            let count = Int32(stmt.columns.count)
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(count))
+            for c in 0..<count { values.append(stmt.value(at: c)) }
+            return try body(Row(columns: stmt.columns, values: values))
+        }
+    }
+
+    /// Steps the statement, calling `body` while it is positioned on each row.
+    func forEachStatementRow(_ sql: String, _ params: [SQLValue], _ body: (Statement) throws -> Bool) throws {
         let stmt = try statement(sql)
         defer { sqlite3_reset(stmt.handle) }
         var rc = stmt.bind(params)
         if rc != SQLITE_OK { throw error(rc) }
-        let count = Int32(stmt.columns.count)
         while true {
             rc = sqlite3_step(stmt.handle)
             if rc == SQLITE_DONE { return }
             guard rc == SQLITE_ROW else { throw error(rc) }
-            var values: [SQLValue] = []
-            values.reserveCapacity(Int(count))
-            for c in 0..<count { values.append(stmt.value(at: c)) }
-            if try !body(Row(columns: stmt.columns, values: values)) { return }
+            if try !body(stmt) { return }
         }
     }
 
@@ -86,6 +93,37 @@ public final class Connection {
         var found: Row?
         try forEach(sql, params) { found = $0; return false }
         return found
+    }
+
+    /// What a pooled reader's open read transaction was started against (nil: none is held).
+    /// See `Database.checkoutReader`.
+    var heldRead: HeldRead?
+
+    struct HeldRead: Equatable {
+        let commits: UInt64
+        let wal: WALIndexWatch.Stamp
+    }
+
+    /// Where SQLite mapped this connection's WAL index; nil until a read in WAL mode opened it.
+    /// Stays valid while the connection is open (SQLite unmaps it when its last connection closes).
+    private(set) var walIndex: UnsafeRawPointer?
+
+    /// Looks the WAL index up once the connection has read in WAL mode.
+    func findWALIndex() {
+        if walIndex == nil { walIndex = ksql_wal_index(handle) }
+    }
+
+    /// Opens a read transaction kept across calls; the snapshot is taken by the next statement.
+    func holdRead(_ state: HeldRead) {
+        guard (try? run("BEGIN")) != nil else { return }
+        heldRead = state
+    }
+
+    /// Ends the kept read transaction, letting checkpoints move past its snapshot.
+    func releaseRead() {
+        heldRead = nil
+        guard isInTransaction else { return }
+        if (try? run("COMMIT")) == nil { try? execute("ROLLBACK") }
     }
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }

@@ -1,9 +1,16 @@
 import CSQLite
 import Foundation
 import KlikCore
+import Synchronization
 
 /// The kernel's SQLite database: one serialized writer and a pool of readers over one WAL file.
 /// A file that is not SQLite, or a SQLite file of another application, is refused, never overwritten.
+///
+/// A pooled reader keeps its read transaction open between calls for as long as nothing was
+/// committed — by this process (a counter bumped by every commit) or by another one (the WAL-index
+/// header, see `WALIndexWatch`) — so a stream of reads does not pay SQLite's per-transaction WAL
+/// locks. Every read still sees every commit that finished before it started. Idle readers give
+/// up their snapshot after each commit of this process, so they never hold back checkpoints.
 public final class Database: @unchecked Sendable {
     /// `PRAGMA application_id` of Klik databases ("KLIK").
     public static let applicationID: Int32 = 0x4B4C_494B
@@ -25,6 +32,10 @@ public final class Database: @unchecked Sendable {
     private var readersCreated = 0
     private var closed = false
     private let options: Options
+    /// Commits made through this `Database` (the writer); a reader's held snapshot older than this is stale.
+    private let commits = Atomic<UInt64>(0)
+    /// In WAL mode readers may hold their read transaction (other connections' commits are seen in the WAL index).
+    private var holdsReads = false
 
     public init(path: String, options: Options = Options()) throws(StorageError) {
         self.path = path
@@ -35,6 +46,7 @@ public final class Database: @unchecked Sendable {
         try configure(writer, readOnly: false)
         try checkApplication()
         try writer.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = \(options.synchronous)")
+        holdsReads = (try? writer.queryOne("PRAGMA journal_mode"))??[0].string == "wal"
     }
 
     /// Refuses a non-empty file that does not start with SQLite's magic header.
@@ -94,12 +106,18 @@ public final class Database: @unchecked Sendable {
     /// rolls back when it throws. Writers queue behind each other.
     public func write<T>(_ body: (Connection) throws -> T) throws -> T {
         writerLock.lock()
-        defer { writerLock.unlock() }
+        var committed = false
+        defer {
+            writerLock.unlock()
+            if committed { releaseIdleReads() }
+        }
         guard let writer else { throw Database.closedError }
         try writer.execute("BEGIN IMMEDIATE")
         do {
             let result = try body(writer)
             try writer.execute("COMMIT")
+            committed = true
+            commits.add(1, ordering: .releasing)
             return result
         } catch {
             if writer.isInTransaction { try? writer.execute("ROLLBACK") }
@@ -122,7 +140,19 @@ public final class Database: @unchecked Sendable {
             writerLock.unlock()
             throw error
         }
-        return WriteTransaction(connection: writer, release: { [writerLock] in writerLock.unlock() })
+        return WriteTransaction(connection: writer, release: { [writerLock] committed in
+            if committed { self.commits.add(1, ordering: .releasing) }
+            writerLock.unlock()
+            if committed { self.releaseIdleReads() }
+        })
+    }
+
+    /// After a commit: idle readers end their read transactions (their snapshots are stale), so
+    /// none holds back the WAL checkpoint while it waits in the pool.
+    private func releaseIdleReads() {
+        readerLock.lock()
+        for reader in idleReaders where reader.heldRead != nil { reader.releaseRead() }
+        readerLock.unlock()
     }
 
     /// Runs `body` on a pooled read-only connection (a consistent snapshot for its duration when
@@ -155,6 +185,7 @@ public final class Database: @unchecked Sendable {
         if closed { readerLock.unlock(); throw Database.closedError }
         if let connection = idleReaders.popLast() {
             readerLock.unlock()
+            freshen(connection)
             return connection
         }
         readersCreated += 1
@@ -162,6 +193,12 @@ public final class Database: @unchecked Sendable {
         do {
             let connection = try Connection(path: path, readOnly: true)
             try configure(connection, readOnly: true)
+            if holdsReads {
+                // A first read opens the WAL index, which `freshen` watches from then on.
+                _ = try? connection.queryOne("SELECT count(*) FROM sqlite_schema")
+                connection.findWALIndex()
+            }
+            freshen(connection)
             return connection
         } catch {
             readerLock.lock()
@@ -172,7 +209,28 @@ public final class Database: @unchecked Sendable {
         }
     }
 
+    /// Keeps the reader's read transaction when nothing was committed since it began, else starts
+    /// a new one. The commit count and WAL header are read before the snapshot is taken, so a
+    /// commit racing with this only makes the snapshot newer than recorded (and renewed next time).
+    private func freshen(_ connection: Connection) {
+        guard holdsReads, let walIndex = connection.walIndex else { return }
+        let now = Connection.HeldRead(commits: commits.load(ordering: .acquiring), wal: WALIndexWatch.stamp(walIndex))
+        if let held = connection.heldRead {
+            if held == now { return }
+            connection.releaseRead()
+        }
+        connection.holdRead(now)
+    }
+
+    /// Idle readers keeping a read transaction (for tests).
+    var idleHeldReads: Int {
+        readerLock.lock()
+        defer { readerLock.unlock() }
+        return idleReaders.filter { $0.heldRead != nil }.count
+    }
+
     private func checkinReader(_ connection: Connection) {
+        if let held = connection.heldRead, held.commits != commits.load(ordering: .acquiring) { connection.releaseRead() }
         readerLock.lock()
         if closed { readersCreated -= 1; readerLock.unlock(); return }
         idleReaders.append(connection)
@@ -209,6 +267,16 @@ public final class Database: @unchecked Sendable {
         }
     }
 
+    /// Copies the whole WAL into the database file and truncates it (`wal_checkpoint(TRUNCATE)`);
+    /// answers false when a reader still needed part of the WAL after the busy timeout.
+    @discardableResult
+    public func checkpoint() throws -> Bool {
+        writerLock.lock()
+        defer { writerLock.unlock() }
+        guard let writer else { throw Database.closedError }
+        return try writer.queryOne("PRAGMA wal_checkpoint(TRUNCATE)")?[0].int64 == 0
+    }
+
     /// `PRAGMA data_version` of the writer: changes when another process commits (used to notice
     /// `klik plugin enable` from the command line).
     public func externalChangeCounter() -> Int64 {
@@ -222,10 +290,11 @@ public final class Database: @unchecked Sendable {
 /// Finishing twice is harmless; a transaction dropped unfinished is rolled back.
 public final class WriteTransaction {
     public let connection: Connection
-    private let release: () -> Void
+    /// Called once with whether the transaction committed.
+    private let release: (Bool) -> Void
     private var finished = false
 
-    init(connection: Connection, release: @escaping () -> Void) {
+    init(connection: Connection, release: @escaping (Bool) -> Void) {
         self.connection = connection
         self.release = release
     }
@@ -239,14 +308,14 @@ public final class WriteTransaction {
             throw error
         }
         finished = true
-        release()
+        release(true)
     }
 
     public func rollback() {
         guard !finished else { return }
         finished = true
         if connection.isInTransaction { try? connection.execute("ROLLBACK") }
-        release()
+        release(false)
     }
 
     deinit { rollback() }

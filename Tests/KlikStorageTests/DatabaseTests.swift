@@ -154,3 +154,59 @@ import KlikTesting
         #expect(throws: StorageError.self) { try db.write { try $0.queryOne("SELECT 1") } }
     }
 }
+
+/// Pooled readers keep a read transaction between calls; these show that no read ever sees an
+/// older state than the last commit that finished before it, whoever committed.
+@Suite struct HeldReadTests {
+    func temporaryPath() throws -> String { try TestKernel.temporaryDirectory().appendingPathComponent("klik.db").path }
+    func count(_ db: Database) throws -> Int64 { try db.read { try $0.queryOne("SELECT count(*) FROM t")?[0].int64 ?? -1 } }
+
+    @Test func aReaderSeesEveryCommitOfThisProcessAtOnce() throws {
+        let db = try Database(path: try temporaryPath())
+        defer { db.close() }
+        try db.write { try $0.execute("CREATE TABLE t (v INTEGER)") }
+        #expect(try count(db) == 0)
+        #expect(db.idleHeldReads == 1)   // the reader kept its snapshot: nothing changed
+        for i in 1...20 {
+            #expect(try count(db) == Int64(i - 1))
+            #expect(try count(db) == Int64(i - 1))
+            _ = try db.write { try $0.run("INSERT INTO t VALUES (?)", [.integer(Int64(i))]) }
+            #expect(try count(db) == Int64(i))
+        }
+        let tx = try db.beginWrite()
+        try tx.connection.run("INSERT INTO t VALUES (0)")
+        #expect(try count(db) == 20)   // not yet committed
+        try tx.commit()
+        #expect(try count(db) == 21)
+    }
+
+    /// Another connection stands for another process (`klik calendar`, `klik user add`).
+    @Test func aReaderSeesCommitsOfOtherConnectionsAtOnce() throws {
+        let path = try temporaryPath()
+        let server = try Database(path: path)
+        defer { server.close() }
+        try server.write { try $0.execute("CREATE TABLE t (v INTEGER)") }
+        let other = try Database(path: path)
+        defer { other.close() }
+        for i in 1...20 {
+            #expect(try count(server) == Int64(i - 1))
+            _ = try other.write { try $0.run("INSERT INTO t VALUES (?)", [.integer(Int64(i))]) }
+            #expect(try count(server) == Int64(i))
+        }
+    }
+
+    @Test func idleReadersDoNotHoldBackCheckpoints() throws {
+        let path = try temporaryPath()
+        let db = try Database(path: path)
+        defer { db.close() }
+        try db.write { try $0.execute("CREATE TABLE t (v INTEGER)") }
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in for _ in 0..<20 { _ = try? count(db) } }
+        #expect(db.idleHeldReads > 0)
+        _ = try db.write { try $0.run("INSERT INTO t VALUES (1)") }
+        #expect(db.idleHeldReads == 0)
+        #expect(try db.checkpoint())
+        let wal = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int
+        #expect(wal == 0)
+        #expect(try count(db) == 1)
+    }
+}

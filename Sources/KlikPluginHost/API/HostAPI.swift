@@ -49,7 +49,9 @@ struct HostAPI {
         try sandbox.installHostTable("__klik_host.settings", functions: settingsFunctions())
         try sandbox.installHostTable("__klik_host.kernel", functions: kernelFunctions())
         if manifest.permissions.contains(.storage), let store = runtime.store {
-            try sandbox.installHostTable("__klik_host.db", functions: dbFunctions(store))
+            try sandbox.installHostTable("__klik_host.db", functions: dbFunctions(store), writing: [
+                "get": { [context, log = runtime.pluginLog] args in try HostAPI.storage(log, context) { try store.get(args, tx: context.transaction) } },
+            ])
         }
         if manifest.permissions.contains(.notify), let notifier = runtime.notifier {
             try sandbox.installHostTable("__klik_host.notify", functions: NotifyAPI.functions(notifier: notifier, plugin: manifest.id, context: context))
@@ -140,7 +142,7 @@ struct HostAPI {
 
     /// Storage failures reach the plugin as catchable Lua errors: constraint violations name the
     /// constraint (never values); anything else is logged and reported generically.
-    private static func storage(_ log: PluginLog, _ context: CallContext, _ body: () throws -> [LuaValue]) throws -> [LuaValue] {
+    private static func storage<T>(_ log: PluginLog, _ context: CallContext, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as StorageError {
@@ -157,7 +159,6 @@ struct HostAPI {
         let notifier = runtime.notifier
         return [
             "insert": { args in try HostAPI.storage(log, context) { try store.insert(args, tx: context.transaction) } },
-            "get": { args in try HostAPI.storage(log, context) { try store.get(args, tx: context.transaction) } },
             "update": { args in try HostAPI.storage(log, context) { try store.update(args, tx: context.transaction) } },
             "delete": { args in try HostAPI.storage(log, context) { try store.delete(args, tx: context.transaction) } },
             "find": { args in try HostAPI.storage(log, context) { try store.find(args, tx: context.transaction) } },

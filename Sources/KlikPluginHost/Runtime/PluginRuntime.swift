@@ -157,6 +157,10 @@ public final class PluginRuntime: @unchecked Sendable {
 
     /// Calls a module function with a state from the pool; poisoned states are discarded.
     func call(_ function: String, _ args: [LuaValue], requestId: String, uploads: [MultipartFile] = []) throws -> [LuaValue] {
+        try call(function, LuaValueWriter(args), requestId: requestId, uploads: uploads)
+    }
+
+    func call(_ function: String, _ arguments: LuaValueWriter, requestId: String, uploads: [MultipartFile] = []) throws -> [LuaValue] {
         let state = try checkout()
         state.context.requestId = requestId
         state.context.uploads = uploads
@@ -168,16 +172,16 @@ public final class PluginRuntime: @unchecked Sendable {
             checkin(state)
             pluginLog.flushDropped()
         }
-        return try state.sandbox.call(function, args)
+        return try state.sandbox.call(function, arguments: arguments)
     }
 
     func handle(_ spec: RouteSpec, _ request: HTTPRequest) throws -> HTTPResponse {
         let caller = request.authCaller
         try AccessPolicy.check(spec.access, caller)
-        let converted = try RequestConversion.luaRequest(request, pluginPrefix: mountPath, user: AccessPolicy.luaUser(caller),
-                                                          apiKey: AccessPolicy.luaAPIKey(caller))
+        let converted = try RequestConversion.arguments(request, pluginPrefix: mountPath, user: AccessPolicy.luaUser(caller),
+                                                        apiKey: AccessPolicy.luaAPIKey(caller))
         do {
-            let results = try call(spec.handler, [converted.request], requestId: request.requestId, uploads: converted.uploads)
+            let results = try call(spec.handler, converted.arguments, requestId: request.requestId, uploads: converted.uploads)
             let serve: ((String) -> HTTPResponse)? = files.map { store in
                 { [manifest, pluginLog] id in FileResponses.serve(id, plugin: manifest.id, store: store, request: request, log: pluginLog) }
             }

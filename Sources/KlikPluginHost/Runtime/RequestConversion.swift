@@ -7,30 +7,49 @@ import KlikLua
 enum RequestConversion {
     /// `{method, path, params, query, headers, body, files, user, request_id}`; `path` is relative
     /// to the plugin's mount point. JSON, form and multipart bodies are decoded; a malformed body
-    /// is a 400. Also answers the uploaded files that `files[i].handle` names.
-    static func luaRequest(_ request: HTTPRequest, pluginPrefix: String, user: LuaValue = .nil_,
-                           apiKey: LuaValue = .nil_) throws -> (request: LuaValue, uploads: [MultipartFile]) {
-        var table: [String: LuaValue] = [
-            "method": .string(request.method),
-            "path": .string(String(request.path.dropFirst(pluginPrefix.count)).isEmpty ? "/" : String(request.path.dropFirst(pluginPrefix.count))),
-            "params": .table(request.params.mapValues { .string($0) }),
-            "query": .table(request.query.filter { $0.key != "api_key" }.mapValues { .string($0) }),
-            "headers": .table(request.headers.filter { !sensitiveHeaders.contains($0.key) }.mapValues { .string($0) }),
-            "request_id": .string(request.requestId),
-        ]
-        if !user.isNil { table["user"] = user }
-        if !apiKey.isNil { table["api_key"] = apiKey }
+    /// is a 400. Written straight into the bridge format as the handler's one argument (no
+    /// `LuaValue` tables for the request itself). Also answers the uploaded files that
+    /// `files[i].handle` names.
+    static func arguments(_ request: HTTPRequest, pluginPrefix: String, user: LuaValue = .nil_,
+                          apiKey: LuaValue = .nil_) throws -> (arguments: LuaValueWriter, uploads: [MultipartFile]) {
+        var body: LuaValue?
+        var uploads: [MultipartFile] = []
         if request.contentType == "multipart/form-data" {
             let form = try request.multipartForm()
-            table["body"] = FormDecoding.table(form.fields)
-            table["files"] = .array(form.files.enumerated().map { i, f in
+            body = FormDecoding.table(form.fields)
+            uploads = form.files
+        } else {
+            body = try self.body(request)
+        }
+        let multipart = request.contentType == "multipart/form-data"
+        var out = LuaValueWriter(values: 1)
+        out.table(count: 6 + (user.isNil ? 0 : 1) + (apiKey.isNil ? 0 : 1) + (body == nil ? 0 : 1) + (multipart ? 1 : 0))
+        out.write("method"); out.write(request.method)
+        let path = String(request.path.dropFirst(pluginPrefix.count))
+        out.write("path"); out.write(path.isEmpty ? "/" : path)
+        out.write("params")
+        out.table(count: request.params.count)
+        for (k, v) in request.params { out.write(k); out.write(v) }
+        out.write("query")
+        var open = out.beginTable(), n = 0
+        for (k, v) in request.query where k != "api_key" { out.write(k); out.write(v); n += 1 }
+        out.end(open, count: n)
+        out.write("headers")
+        open = out.beginTable(); n = 0
+        for (k, v) in request.headers where !sensitiveHeaders.contains(k) { out.write(k); out.write(v); n += 1 }
+        out.end(open, count: n)
+        out.write("request_id"); out.write(request.requestId)
+        if !user.isNil { out.write("user"); out.write(user) }
+        if !apiKey.isNil { out.write("api_key"); out.write(apiKey) }
+        if let body { out.write("body"); out.write(body) }
+        if multipart {
+            out.write("files")
+            out.write(LuaValue.array(uploads.enumerated().map { i, f in
                 .table(["field": .string(f.field), "filename": .string(f.filename), "content_type": .string(f.declaredType),
                         "size": .integer(Int64(f.size)), "handle": .string("upload-\(i + 1)")])
-            })
-            return (.table(table), form.files)
+            }))
         }
-        if let body = try body(request) { table["body"] = body }
-        return (.table(table), [])
+        return (out, uploads)
     }
 
     /// Credentials stay with the kernel (also `api_key` query and form parameters, which Open311

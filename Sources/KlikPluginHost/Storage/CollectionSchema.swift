@@ -10,6 +10,8 @@ struct CollectionSchema: Sendable {
     let spec: CollectionSpec
     let table: String
     let fieldsByName: [String: FieldSpec]
+    /// Whether any field is stored differently from how Lua sees it (booleans as 0/1, JSON as text).
+    let hasBooleanOrJSON: Bool
     /// Fields that may be filtered and sorted on: `id`, timestamps and every indexed field.
     let queryable: Set<String>
     /// SQL built once per schema rather than per call (the statement cache is keyed by this text).
@@ -21,6 +23,7 @@ struct CollectionSchema: Sendable {
         self.spec = spec
         table = CollectionSchema.quote("plugin/\(plugin)/\(spec.name)")
         fieldsByName = Dictionary(uniqueKeysWithValues: spec.fields.map { ($0.name, $0) })
+        hasBooleanOrJSON = spec.fields.contains { $0.type == .boolean || $0.type == .json }
         var q: Set<String> = ["id", "created_at", "updated_at"]
         for index in spec.indexes { q.formUnion(index.fields) }
         queryable = q

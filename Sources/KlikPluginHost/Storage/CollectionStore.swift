@@ -65,11 +65,17 @@ final class CollectionStore: Sendable {
         return [row.map(codec.record) ?? .nil_]
     }
 
-    func get(_ args: [LuaValue], tx: WriteTransaction?) throws -> [LuaValue] {
+    /// The record, or nil; written straight from the row into the bridge format.
+    func get(_ args: [LuaValue], tx: WriteTransaction?) throws -> LuaValueWriter {
         let schema = try schema(args.first)
         guard args.count > 1, let id = args[1].intValue else { throw LuaHostError("get: id (an integer) expected as second argument") }
-        let row = try reading(tx) { c in try c.queryOne(schema.selectByIdSQL, [.integer(id)]) }
-        return [row.map(RecordCodec(schema: schema).record) ?? .nil_]
+        let codec = RecordCodec(schema: schema)
+        var out = LuaValueWriter(values: 1, capacity: 256)
+        let found = try reading(tx) { c in
+            try c.withFirstRow(schema.selectByIdSQL, [.integer(id)]) { row in codec.write(row, into: &out) }
+        }
+        if !found { out.writeNil() }
+        return out
     }
 
     func update(_ args: [LuaValue], tx: WriteTransaction?) throws -> [LuaValue] {

@@ -64,6 +64,34 @@ struct RecordCodec {
         }
     }
 
+    /// Writes the row under the cursor as a record table straight into the bridge format (what
+    /// `record` gives, without the intermediate values): the path of every `klik.db.get`.
+    func write(_ row: RowCursor, into out: inout LuaValueWriter) {
+        let open = out.beginTable()
+        var n = 0
+        let columns = row.columns
+        for i in 0..<columns.count {
+            let kind = row.kind(i)
+            if kind == .null { continue }
+            let column = columns[i]
+            out.write(column)
+            n += 1
+            switch kind {
+            case .integer:
+                if schema.hasBooleanOrJSON, schema.fieldsByName[column]?.type == .boolean { out.write(row.int64(i) != 0) } else { out.write(row.int64(i)) }
+            case .real: out.write(row.double(i))
+            case .text:
+                if schema.hasBooleanOrJSON, schema.fieldsByName[column]?.type == .json {
+                    out.write(luaValue(row.value(i), column: column))
+                } else {
+                    out.write(row.bytes(i))
+                }
+            case .blob, .null: out.write(row.bytes(i))
+            }
+        }
+        out.end(open, count: n)
+    }
+
     func record(_ row: Row) -> LuaValue {
         var table: [String: LuaValue] = [:]
         table.reserveCapacity(row.columns.count)
