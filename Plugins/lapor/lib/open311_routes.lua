@@ -14,25 +14,24 @@ local function shown(text)
 end
 
 local function server_url()
-  return (klik.settings.get("open311_base_url") or ""):gsub("/+$", "")
+  return ((klik.settings.get("open311_base_url") or ""):gsub("/+$", ""))
 end
 
--- The first photo the reporter filed, at its public address (the report is public here).
-local function photo_url(r)
+-- The first photo the reporter filed, at its public address under `base` (the report is public here).
+local function photo_url(r, base)
   for _, p in ipairs(klik.db.find("photos", { where = { report = r.id }, order = "id", limit = 5 }).items) do
-    if p.kind == "laporan" then
-      return server_url() .. "/api/v1/" .. klik.plugin.id .. "/public/reports/" .. r.id .. "/photos/" .. p.id
-    end
+    if p.kind == "laporan" then return base .. r.id .. "/photos/" .. p.id end
   end
 end
 
--- Per-answer lookups: categories by code, agency names by OPD code.
+-- Per-answer lookups: categories by code, agency names by OPD code, the photos' address.
 local function context(deps)
   local ctx = { cats = {}, opd_names = {} }
   for _, o in ipairs(klik.opd.list()) do ctx.opd_names[o.code] = o.name and o.name.id or o.code end
+  local photos = server_url() .. "/api/v1/" .. klik.plugin.id .. "/public/reports/"
   function ctx.view(r)
     if ctx.cats[r.category] == nil then ctx.cats[r.category] = deps.category(r.category) or false end
-    return O.request(r, ctx.cats[r.category] or nil, deps.due_clock(r), ctx.opd_names[r.opd], photo_url(r))
+    return O.request(r, ctx.cats[r.category] or nil, deps.due_clock(r), ctx.opd_names[r.opd], photo_url(r, photos))
   end
   return ctx
 end

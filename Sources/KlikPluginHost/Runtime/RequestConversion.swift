@@ -12,16 +12,16 @@ enum RequestConversion {
     /// `files[i].handle` names.
     static func arguments(_ request: HTTPRequest, pluginPrefix: String, user: LuaValue = .nil_,
                           apiKey: LuaValue = .nil_) throws -> (arguments: LuaValueWriter, uploads: [MultipartFile]) {
+        let multipart = request.contentType == "multipart/form-data"
         var body: LuaValue?
         var uploads: [MultipartFile] = []
-        if request.contentType == "multipart/form-data" {
+        if multipart {
             let form = try request.multipartForm()
             body = FormDecoding.table(form.fields)
             uploads = form.files
         } else {
             body = try self.body(request)
         }
-        let multipart = request.contentType == "multipart/form-data"
         var out = LuaValueWriter(values: 1)
         out.table(count: 6 + (user.isNil ? 0 : 1) + (apiKey.isNil ? 0 : 1) + (body == nil ? 0 : 1) + (multipart ? 1 : 0))
         out.write("method"); out.write(request.method)
